@@ -1,0 +1,11 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  // ts-jest compiles with tsc, which emits the decorator metadata type-graphql needs (esbuild would not).
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup.ts'],
+  // Unit tests and HTTP tests both start quickly; two workers fit the two-core machines.
+  maxWorkers: 2,
+};

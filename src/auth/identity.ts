@@ -1,0 +1,30 @@
+import { type VerifiedToken } from './token-service';
+
+/** Who is calling, as far as the context function could tell. Permissions are decided elsewhere. */
+export type Identity = AnonymousIdentity | AuthenticatedIdentity;
+
+export interface AnonymousIdentity {
+  readonly authenticated: false;
+}
+
+export interface AuthenticatedIdentity extends Omit<VerifiedToken, 'keyId'> {
+  readonly authenticated: true;
+}
+
+export const ANONYMOUS: AnonymousIdentity = Object.freeze({ authenticated: false });
+
+export function identityFromToken(token: VerifiedToken): AuthenticatedIdentity {
+  return Object.freeze({
+    authenticated: true,
+    subject: token.subject,
+    username: token.username,
+    scopes: Object.freeze([...token.scopes]),
+    expiresAt: token.expiresAt,
+    tokenId: token.tokenId,
+  });
+}
+
+/** The GraphQL context: identity only. Services reach resolvers through their constructors. */
+export interface RequestContext {
+  readonly identity: Identity;
+}

@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildApiSchema, printSortedSchema } from '../graphql/schema';
+
+const SCHEMA_FILE = resolve(__dirname, '../../schema/schema.graphql');
+
+/** `npm run schema` writes schema/schema.graphql; `--check` fails when the committed file has drifted. */
+async function main(check: boolean): Promise<number> {
+  const schema = await buildApiSchema({
+    get: () => {
+      throw new Error('the schema printer does not execute resolvers');
+    },
+  });
+  const sdl = printSortedSchema(schema);
+  if (!check) {
+    writeFileSync(SCHEMA_FILE, sdl);
+    process.stderr.write(`wrote ${SCHEMA_FILE}\n`);
+    return 0;
+  }
+  let committed = '';
+  try {
+    committed = readFileSync(SCHEMA_FILE, 'utf8');
+  } catch {
+    // a missing file is drift too
+  }
+  if (committed === sdl) return 0;
+  process.stderr.write('schema/schema.graphql is out of date: run `npm run schema` and commit the result\n');
+  return 1;
+}
+
+main(process.argv.includes('--check')).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

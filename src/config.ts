@@ -1,0 +1,189 @@
+import ms from 'ms';
+import { z } from 'zod';
+
+export type RuntimeEnv = 'development' | 'production' | 'test';
+
+/** One HS256 secret and the id (`kid`) tokens signed with it carry. */
+export interface SigningKeyConfig {
+  readonly id: string;
+  readonly secret: string;
+}
+
+export interface Config {
+  readonly env: RuntimeEnv;
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly logLevel: LogLevel;
+    /** How long shutdown waits for in-flight requests before giving up. */
+    readonly shutdownTimeoutMs: number;
+  };
+  readonly jwt: {
+    readonly issuer: string;
+    readonly audience: string;
+    readonly accessTokenTtlSeconds: number;
+    /** Upper bound for any lifetime a caller asks for (issueToken's expiresIn, the CLI's --ttl). */
+    readonly maxTokenTtlSeconds: number;
+    readonly clockToleranceSeconds: number;
+    /** null: no key configured, so development uses the generated key in `devKeyFile`. */
+    readonly keys: readonly SigningKeyConfig[] | null;
+    readonly activeKeyId: string | null;
+  };
+  /** Git-ignored folder for local state: the development signing key. */
+  readonly dataDir: string;
+  /** Problems that do not stop startup outside production; the caller logs them. */
+  readonly warnings: readonly string[];
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const PACKAGE_NAME = 'graphql-jwt-api';
+/** RFC 7518 §3.2: an HS256 key must be at least as long as the hash output. */
+export const MIN_SECRET_BYTES = 32;
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** Thrown by {@link parseConfig}; `problems` lists every bad key, one line each. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses a duration: whole seconds ("900") or an `ms` expression ("15m", "1h", "30s"). Exported for the
+ * token CLI's --ttl, so both read durations the same way.
+ */
+export function parseDurationSeconds(value: string): number | undefined {
+  const text = value.trim();
+  const millis = /^\d+$/.test(text) ? Number(text) * 1000 : ms(text as ms.StringValue);
+  if (typeof millis !== 'number' || !Number.isFinite(millis) || millis < 0) return undefined;
+  return Math.floor(millis / 1000);
+}
+
+const duration = (max: number) =>
+  z.string().transform((value, ctx) => {
+    const seconds = parseDurationSeconds(value);
+    if (seconds === undefined || seconds > max) {
+      ctx.addIssue({ code: 'custom', message: `expected a duration such as "900", "15m" or "1h" (at most ${max}s)` });
+      return z.NEVER;
+    }
+    return seconds;
+  });
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+
+/** `kid=secret,kid=secret`: split on the first "=" so base64 padding in a secret survives. */
+function parseKeyList(value: string, problems: string[]): SigningKeyConfig[] {
+  const keys: SigningKeyConfig[] = [];
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .forEach((entry, index) => {
+      const separator = entry.indexOf('=');
+      const id = separator > 0 ? entry.slice(0, separator).trim() : '';
+      const secret = separator > 0 ? entry.slice(separator + 1).trim() : '';
+      if (!KEY_ID.test(id) || !secret) {
+        problems.push(`SIGNING_KEYS: entry ${index + 1} must be <key id>=<secret>, key id of [A-Za-z0-9._-]{1,64}`);
+      } else if (keys.some((key) => key.id === id)) {
+        problems.push(`SIGNING_KEYS: key id "${id}" appears more than once`);
+      } else {
+        keys.push({ id, secret });
+      }
+    });
+  if (keys.length === 0 && problems.length === 0) problems.push('SIGNING_KEYS: lists no key');
+  return keys;
+}
+
+/**
+ * Builds the configuration from environment variables (a plain object, so tests pass their own).
+ * @returns a deeply frozen {@link Config}
+ * @throws ConfigError listing every problem at once
+ */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const problems: string[] = [];
+  const warnings: string[] = [];
+
+  // Each key is parsed on its own so that one bad key does not hide the others.
+  function read<T>(key: string, schema: z.ZodType<T>, fallback: T): T {
+    const raw = env[key];
+    if (raw === undefined || raw === '') return fallback;
+    const result = schema.safeParse(raw);
+    if (result.success) return result.data;
+    for (const issue of result.error.issues) problems.push(`${key}: ${issue.message}`);
+    return fallback;
+  }
+
+  const nodeEnv = read<RuntimeEnv>('NODE_ENV', z.enum(['development', 'production', 'test']), 'development');
+  const production = nodeEnv === 'production';
+  const host = read('HOST', nonEmpty, production ? '0.0.0.0' : 'localhost');
+  const port = read('PORT', z.coerce.number().int().min(0).max(65535), 4000);
+  const logLevel = read<LogLevel>('LOG_LEVEL', z.enum(LOG_LEVELS), 'info');
+  const shutdownTimeoutSeconds = read('SHUTDOWN_TIMEOUT', duration(600), 10);
+  const dataDir = read('DATA_DIR', nonEmpty, '.data');
+
+  const issuer = read('JWT_ISSUER', nonEmpty, PACKAGE_NAME);
+  const audience = read('JWT_AUDIENCE', nonEmpty, PACKAGE_NAME);
+  const ttl = read('JWT_TTL', duration(86_400), 15 * 60);
+  const maxTtl = read('JWT_MAX_TTL', duration(30 * 86_400), 60 * 60);
+  const tolerance = read('JWT_CLOCK_TOLERANCE', duration(300), 5);
+  if (ttl < 1) problems.push('JWT_TTL: must be at least one second');
+  if (ttl > maxTtl) problems.push(`JWT_TTL: ${ttl}s is longer than JWT_MAX_TTL (${maxTtl}s)`);
+
+  const single = env.SIGNING_KEY;
+  const list = env.SIGNING_KEYS;
+  const requestedActiveId = env.SIGNING_KEY_ID?.trim() || undefined;
+  let keys: SigningKeyConfig[] | null = null;
+  let activeKeyId: string | null = null;
+  if (single && list) {
+    problems.push('SIGNING_KEY and SIGNING_KEYS: set one or the other, not both');
+  } else if (single) {
+    const id = requestedActiveId ?? 'default';
+    if (!KEY_ID.test(id)) problems.push('SIGNING_KEY_ID: must match [A-Za-z0-9._-]{1,64}');
+    keys = [{ id, secret: single }];
+    activeKeyId = id;
+  } else if (list) {
+    keys = parseKeyList(list, problems);
+    activeKeyId = requestedActiveId ?? keys[0]?.id ?? null;
+    if (requestedActiveId && !keys.some((key) => key.id === requestedActiveId)) {
+      problems.push(`SIGNING_KEY_ID: "${requestedActiveId}" is not one of the SIGNING_KEYS ids`);
+    }
+  } else if (production) {
+    problems.push('SIGNING_KEY: required in production (at least 32 bytes, e.g. `openssl rand -base64 48`)');
+  } else if (requestedActiveId) {
+    problems.push('SIGNING_KEY_ID: set without SIGNING_KEY or SIGNING_KEYS');
+  }
+  for (const key of keys ?? []) {
+    if (Buffer.byteLength(key.secret, 'utf8') >= MIN_SECRET_BYTES) continue;
+    const message = `${single ? 'SIGNING_KEY' : `SIGNING_KEYS (${key.id})`}: shorter than ${MIN_SECRET_BYTES} bytes`;
+    if (production) problems.push(message);
+    else warnings.push(`${message}; production would refuse to start`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze({
+    env: nodeEnv,
+    server: { host, port, logLevel, shutdownTimeoutMs: shutdownTimeoutSeconds * 1000 },
+    jwt: {
+      issuer,
+      audience,
+      accessTokenTtlSeconds: ttl,
+      maxTokenTtlSeconds: maxTtl,
+      clockToleranceSeconds: tolerance,
+      keys,
+      activeKeyId,
+    },
+    dataDir,
+    warnings,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,17 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A freshly signed access token.' })
+export class IssuedToken {
+  @Field(() => String, { description: 'Send as `Authorization: Bearer <accessToken>`.' })
+  accessToken!: string;
+
+  @Field(() => String, { description: 'Always "Bearer".' })
+  tokenType!: string;
+
+  @Field(() => DateTimeISOResolver)
+  expiresAt!: Date;
+
+  @Field(() => [String])
+  scopes!: string[];
+}

@@ -1,0 +1,45 @@
+import { GraphQLError } from 'graphql';
+import { allow, deny, type IRule, type IRules, rule, shield } from 'graphql-shield';
+import { type RequestContext } from '../auth/identity';
+import { missingScopes } from '../auth/scopes';
+import { AuthError, ForbiddenError, toGraphQLError } from '../errors';
+import { type Access, OPEN_TYPES, ROOT_PERMISSIONS } from './permission-map';
+
+const authenticationRequired = toGraphQLError(new AuthError('AUTHENTICATION_REQUIRED'));
+
+/** A field nobody was given access to on purpose. */
+const notExposed = new GraphQLError('This field is not available.', { extensions: { code: 'FORBIDDEN' } });
+
+type Rule = IRule | typeof allow;
+
+function ruleFor(access: Access): Rule {
+  if (access.kind === 'public') return allow;
+  const required = access.scopes;
+  // 'contextual': evaluated once per request and rule, whatever the number of fields it guards.
+  return rule(`authenticated:${required.join(' ')}`, { cache: 'contextual' })(
+    (_parent, _args, context: RequestContext) => {
+      const { identity } = context;
+      if (!identity.authenticated) return authenticationRequired;
+      const missing = missingScopes(identity.scopes, required);
+      if (missing.length === 0) return true;
+      return toGraphQLError(
+        new ForbiddenError(`Missing required scope: ${missing.join(', ')}.`, required, missing),
+      );
+    },
+  );
+}
+
+/** @returns the graphql-shield middleware for the permission map, denying everything it does not name */
+export function createPermissions() {
+  const tree: Record<string, Rule | Record<string, Rule>> = {};
+  for (const [type, fields] of Object.entries(ROOT_PERMISSIONS)) {
+    tree[type] = Object.fromEntries(Object.entries(fields).map(([field, access]) => [field, ruleFor(access)]));
+  }
+  for (const type of OPEN_TYPES) tree[type] = allow;
+  return shield(tree as IRules, {
+    fallbackRule: deny,
+    fallbackError: notExposed,
+    // Errors thrown by resolvers reach the client as they are instead of becoming the fallback error.
+    allowExternalErrors: true,
+  });
+}

@@ -1,0 +1,382 @@
+import { createHmac } from 'node:crypto';
+import { SignJWT } from 'jose';
+import { MAX_TOKEN_LENGTH } from '../../src/auth/token-service';
+import { AuthError, ForbiddenError, InputError } from '../../src/errors';
+import { manualClock } from '../fixtures/clock';
+import { FOREIGN_KEY, KEY_2026_11, KEY_2026_12 } from '../fixtures/keys';
+import { craftToken, testTokenService, validClaims } from '../helpers/tokens';
+
+const NOW = 1_800_000_000;
+const HEADER = { alg: 'HS256', typ: 'JWT', kid: KEY_2026_11.id };
+
+function decode(segment: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(segment, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+/** The AuthError a verification throws, so tests can assert both the public reason and the check. */
+function refusal(verify: () => unknown): AuthError {
+  try {
+    verify();
+  } catch (error) {
+    if (error instanceof AuthError) return error;
+    throw error;
+  }
+  throw new Error('the token was accepted');
+}
+
+describe('token service: issuing', () => {
+  const clock = manualClock(NOW);
+  const tokens = testTokenService({ clock });
+
+  it('signs HS256 with typ and the active kid, and carries exactly the documented claims', () => {
+    const issued = tokens.issue({ subject: '4', username: 'Jane', scopes: ['admin', 'read'] });
+    const [header, payload, signature] = issued.token.split('.') as [string, string, string];
+    expect(decode(header)).toEqual({ alg: 'HS256', typ: 'JWT', kid: '2026-11' });
+    const claims = decode(payload);
+    expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub', 'username']);
+    expect(claims).toMatchObject({
+      iss: 'graphql-jwt-api',
+      aud: 'graphql-jwt-api',
+      sub: '4',
+      username: 'Jane',
+      scope: 'admin read',
+      iat: NOW,
+      exp: NOW + 900,
+    });
+    expect(claims.jti).toBe(issued.tokenId);
+    expect(issued.expiresAt).toEqual(new Date((NOW + 900) * 1000));
+    // An independent HMAC over the same input gives the same signature.
+    const expected = createHmac('sha256', KEY_2026_11.secret).update(`${header}.${payload}`).digest('base64url');
+    expect(signature).toBe(expected);
+  });
+
+  it('leaves out the scope claim when no scope is granted, keeping tokens small', () => {
+    const { token } = tokens.issue({ subject: 'svc', username: 'svc', scopes: [] });
+    expect(decode(token.split('.')[1]!)).not.toHaveProperty('scope');
+  });
+
+  it('refuses claims outside the documented set', () => {
+    const input = { subject: '4', username: 'Jane', scopes: [], email: 'jane@example.com' };
+    expect(() => tokens.issue(input)).toThrow(InputError);
+    expect(() => tokens.issue(input)).toThrow(/refused: email/);
+  });
+
+  it.each([
+    ['an empty subject', { subject: ' ', username: 'Jane', scopes: [] }, 'subject'],
+    ['a control character in the username', { subject: '4', username: 'Ja\nne', scopes: [] }, 'username'],
+    ['a scope with a space', { subject: '4', username: 'Jane', scopes: ['a b'] }, 'scopes'],
+    ['a scope with a quote', { subject: '4', username: 'Jane', scopes: ['a"b'] }, 'scopes'],
+    ['a lifetime over the maximum', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 3601 }, 'expiresIn'],
+    ['a zero lifetime', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 0 }, 'expiresIn'],
+    ['a fractional lifetime', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 1.5 }, 'expiresIn'],
+  ])('refuses %s with BAD_USER_INPUT naming the field', (_case, input, field) => {
+    const error = (() => {
+      try {
+        tokens.issue(input);
+      } catch (caught) {
+        return caught;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field });
+  });
+
+  it('honours a requested lifetime up to the maximum', () => {
+    const issued = tokens.issue({ subject: '4', username: 'Jane', scopes: [], ttlSeconds: 3600 });
+    expect(issued.expiresAt.getTime()).toBe((NOW + 3600) * 1000);
+  });
+
+  it('grants only grantable scopes when asked to, and issues nothing otherwise', () => {
+    expect(() =>
+      tokens.issue({ subject: '5', username: 'Bob', scopes: ['read', 'admin'] }, { grantableScopes: ['read'] }),
+    ).toThrow(ForbiddenError);
+    const issued = tokens.issue({ subject: '5', username: 'Bob', scopes: ['read'] }, { grantableScopes: ['read'] });
+    expect(issued.scopes).toEqual(['read']);
+  });
+});
+
+describe('token service: verifying (RFC 8725)', () => {
+  const clock = manualClock(NOW);
+  const tokens = testTokenService({ clock });
+  const sign = (payload: unknown, header: unknown = HEADER, secret = KEY_2026_11.secret) =>
+    craftToken(header, payload, secret);
+
+  beforeEach(() => clock.set(NOW));
+
+  it('accepts its own token and returns the normalised identity', () => {
+    const issued = tokens.issue({ subject: '4', username: 'Jane', scopes: ['admin'] });
+    expect(tokens.verify(issued.token)).toEqual({
+      subject: '4',
+      username: 'Jane',
+      scopes: ['admin'],
+      expiresAt: issued.expiresAt,
+      tokenId: issued.tokenId,
+      keyId: '2026-11',
+    });
+  });
+
+  it("rejects the article's tampered token (signature + 'gh67j')", () => {
+    const { token } = tokens.issue({ subject: '4', username: 'Jane', scopes: [] });
+    expect(refusal(() => tokens.verify(`${token}gh67j`))).toMatchObject({ reason: 'TOKEN_INVALID' });
+  });
+
+  it('rejects a changed payload under the original signature', () => {
+    const { token } = tokens.issue({ subject: '4', username: 'Jane', scopes: [] });
+    const [header, , signature] = token.split('.');
+    const forged = Buffer.from(JSON.stringify(validClaims(NOW, { scope: 'admin' }))).toString('base64url');
+    expect(refusal(() => tokens.verify(`${header}.${forged}.${signature}`))).toMatchObject({
+      reason: 'TOKEN_INVALID',
+      detail: 'signature_mismatch',
+    });
+  });
+
+  describe('only the canonical signature verifies (njwt decodes leniently)', () => {
+    const token = craftToken(HEADER, validClaims(NOW), KEY_2026_11.secret);
+    const [input, signature] = [token.slice(0, token.lastIndexOf('.')), token.split('.')[2]!];
+
+    it.each([
+      ['base64 padding', `${signature}=`],
+      ['base64 padding pair', `${signature}==`],
+      ['a trailing character', `${signature}A`],
+      ['standard base64 characters', Buffer.from(signature, 'base64url').toString('base64').replace(/=+$/, '')],
+    ])('rejects %s', (_case, variant) => {
+      expect(refusal(() => tokens.verify(`${input}.${variant}`)).reason).toBe('TOKEN_INVALID');
+    });
+
+    it('rejects a signature whose unused trailing bits differ', () => {
+      // 32 bytes take 43 characters; the last one carries 2 padding bits that a lenient decoder ignores.
+      const last = signature.at(-1)!;
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      const twin = alphabet[alphabet.indexOf(last) ^ 1]!;
+      const variant = `${signature.slice(0, -1)}${twin}`;
+      expect(Buffer.from(variant, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
+      expect(refusal(() => tokens.verify(`${input}.${variant}`))).toMatchObject({ detail: 'signature_encoding' });
+    });
+  });
+
+  describe('the algorithm comes from configuration, never from the header', () => {
+    it('rejects alg "none" without a signature', () => {
+      const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', kid: '2026-11' })).toString('base64url')}.${Buffer.from(JSON.stringify(validClaims(NOW))).toString('base64url')}.`;
+      expect(refusal(() => tokens.verify(unsigned))).toMatchObject({ reason: 'TOKEN_INVALID', detail: 'malformed' });
+    });
+
+    it.each(['none', 'None', 'HS384', 'HS512', 'RS256', 'ES256'])('rejects alg %s even when signed with our key', (alg) => {
+      const token = sign(validClaims(NOW), { ...HEADER, alg });
+      expect(refusal(() => tokens.verify(token))).toMatchObject({ reason: 'TOKEN_INVALID', detail: 'alg_not_allowed' });
+    });
+
+    it('rejects a token whose header asks for keys from elsewhere (jku, jwk, x5u)', () => {
+      for (const extra of [{ jku: 'http://127.0.0.1/keys' }, { jwk: { kty: 'oct', k: 'AA' } }, { x5u: 'http://x' }]) {
+        const token = sign(validClaims(NOW), { ...HEADER, ...extra });
+        expect(refusal(() => tokens.verify(token)).detail).toBe('header_invalid');
+      }
+    });
+
+    it('rejects a typ other than JWT', () => {
+      expect(refusal(() => tokens.verify(sign(validClaims(NOW), { ...HEADER, typ: 'JWE' }))).detail).toBe(
+        'typ_not_allowed',
+      );
+    });
+  });
+
+  describe('exp is required and numeric (njwt would treat it as never expiring)', () => {
+    it.each([
+      ['missing', { exp: undefined }],
+      ['a string', { exp: String(NOW + 600) }],
+      ['null', { exp: null }],
+      ['an object', { exp: { $gt: 0 } }],
+    ])('rejects exp %s', (_case, overrides) => {
+      expect(refusal(() => tokens.verify(sign(validClaims(NOW, overrides))))).toMatchObject({
+        reason: 'TOKEN_INVALID',
+        detail: 'exp_missing',
+      });
+    });
+  });
+
+  describe('time claims with the injected clock and the configured tolerance (5s)', () => {
+    const token = craftToken(HEADER, validClaims(NOW, { exp: NOW + 60 }), KEY_2026_11.secret);
+
+    it('accepts a token until exp + tolerance, then reports TOKEN_EXPIRED', () => {
+      clock.set(NOW + 64);
+      expect(tokens.verify(token).subject).toBe('4');
+      clock.set(NOW + 65);
+      expect(refusal(() => tokens.verify(token))).toMatchObject({ reason: 'TOKEN_EXPIRED', detail: 'expired' });
+    });
+
+    it('accepts nbf within the tolerance and rejects it beyond', () => {
+      expect(tokens.verify(sign(validClaims(NOW, { nbf: NOW + 5 }))).subject).toBe('4');
+      expect(refusal(() => tokens.verify(sign(validClaims(NOW, { nbf: NOW + 6 }))))).toMatchObject({
+        reason: 'TOKEN_NOT_YET_VALID',
+        detail: 'not_before',
+      });
+    });
+
+    it('rejects iat in the future beyond the tolerance', () => {
+      expect(tokens.verify(sign(validClaims(NOW, { iat: NOW + 5 }))).subject).toBe('4');
+      expect(refusal(() => tokens.verify(sign(validClaims(NOW, { iat: NOW + 6 }))))).toMatchObject({
+        reason: 'TOKEN_NOT_YET_VALID',
+        detail: 'issued_in_future',
+      });
+    });
+
+    it('rejects non-numeric nbf and iat', () => {
+      expect(refusal(() => tokens.verify(sign(validClaims(NOW, { nbf: 'soon' })))).detail).toBe('claim_invalid');
+      expect(refusal(() => tokens.verify(sign(validClaims(NOW, { iat: '0' })))).detail).toBe('claim_invalid');
+    });
+
+    it('uses a tolerance of zero when configured so', () => {
+      const strict = testTokenService({ clock, env: { JWT_CLOCK_TOLERANCE: '0' } });
+      clock.set(NOW + 60);
+      expect(refusal(() => strict.verify(token)).reason).toBe('TOKEN_EXPIRED');
+    });
+  });
+
+  describe('iss and aud must match (njwt checks neither)', () => {
+    it.each([
+      ['another issuer', { iss: 'https://evil.example' }, 'issuer_mismatch'],
+      ['no issuer', { iss: undefined }, 'issuer_mismatch'],
+      ['another audience', { aud: 'billing-api' }, 'audience_mismatch'],
+      ['no audience', { aud: undefined }, 'audience_mismatch'],
+      ['an audience list without us', { aud: ['billing-api', 'reports'] }, 'audience_mismatch'],
+    ])('rejects %s', (_case, overrides, detail) => {
+      expect(refusal(() => tokens.verify(sign(validClaims(NOW, overrides))))).toMatchObject({
+        reason: 'TOKEN_INVALID',
+        detail,
+      });
+    });
+
+    it('accepts an audience list that includes us', () => {
+      expect(tokens.verify(sign(validClaims(NOW, { aud: ['billing-api', 'graphql-jwt-api'] }))).subject).toBe('4');
+    });
+  });
+
+  describe('claims other issuers use', () => {
+    it('takes the username from preferred_username and scopes from an scp array', () => {
+      const claims = validClaims(NOW, { username: undefined, preferred_username: 'jane.doe', scope: undefined, scp: ['read', 'write'] });
+      expect(tokens.verify(sign(claims))).toMatchObject({ username: 'jane.doe', scopes: ['read', 'write'] });
+    });
+
+    it('prefers username and scope when both forms are present', () => {
+      const claims = validClaims(NOW, { preferred_username: 'other', scp: ['other'] });
+      expect(tokens.verify(sign(claims))).toMatchObject({ username: 'Jane', scopes: ['admin'] });
+    });
+
+    it.each([
+      ['no username at all', { username: undefined }, 'username_invalid'],
+      ['a numeric username', { username: 42 }, 'username_invalid'],
+      ['a scope that is not a string', { scope: ['admin'] }, 'scope_invalid'],
+      ['an scp that is not an array', { scope: undefined, scp: 'admin' }, 'scope_invalid'],
+      ['an scp with a non-string', { scope: undefined, scp: ['read', 7] }, 'scope_invalid'],
+      ['no subject', { sub: undefined }, 'subject_invalid'],
+      ['a numeric subject', { sub: 4 }, 'subject_invalid'],
+      ['a numeric jti', { jti: 1 }, 'claim_invalid'],
+    ])('rejects %s', (_case, overrides, detail) => {
+      expect(refusal(() => tokens.verify(sign(validClaims(NOW, overrides))))).toMatchObject({ detail });
+    });
+  });
+
+  describe('keys are chosen by kid from configuration', () => {
+    it.each([
+      ['no kid', { alg: 'HS256', typ: 'JWT' }, 'kid_missing'],
+      ['a numeric kid', { ...HEADER, kid: 1 }, 'kid_missing'],
+      ['an unknown kid', { ...HEADER, kid: 'nope' }, 'kid_unknown'],
+      ['a prototype-named kid', { ...HEADER, kid: '__proto__' }, 'kid_unknown'],
+      ['a path in the kid', { ...HEADER, kid: '../../etc/passwd' }, 'kid_unknown'],
+    ])('rejects %s', (_case, header, detail) => {
+      expect(refusal(() => tokens.verify(sign(validClaims(NOW), header)))).toMatchObject({
+        reason: 'TOKEN_INVALID',
+        detail,
+      });
+    });
+
+    it('rejects a token signed with another secret under our kid', () => {
+      const token = sign(validClaims(NOW), HEADER, FOREIGN_KEY.secret);
+      expect(refusal(() => tokens.verify(token)).detail).toBe('signature_mismatch');
+    });
+
+    it('rotates without downtime: old tokens verify while the old key is listed, new ones carry the new kid', () => {
+      const before = testTokenService({ clock }).issue({ subject: '4', username: 'Jane', scopes: [] }).token;
+      const rotated = testTokenService({
+        clock,
+        env: {
+          SIGNING_KEYS: `${KEY_2026_11.id}=${KEY_2026_11.secret},${KEY_2026_12.id}=${KEY_2026_12.secret}`,
+          SIGNING_KEY_ID: KEY_2026_12.id,
+        },
+      });
+      expect(rotated.verify(before).keyId).toBe('2026-11');
+      const after = rotated.issue({ subject: '4', username: 'Jane', scopes: [] }).token;
+      expect(decode(after.split('.')[0]!).kid).toBe('2026-12');
+      expect(rotated.verify(after).keyId).toBe('2026-12');
+
+      const retired = testTokenService({ clock, env: { SIGNING_KEYS: `${KEY_2026_12.id}=${KEY_2026_12.secret}` } });
+      expect(refusal(() => retired.verify(before)).detail).toBe('kid_unknown');
+      expect(retired.verify(after).subject).toBe('4');
+    });
+  });
+
+  describe('malformed input', () => {
+    it.each([
+      ['an empty string', ''],
+      ['two segments', 'abc.def'],
+      ['four segments', 'a.b.c.d'],
+      ['an empty segment', 'a..c'],
+      ['non-base64url characters', 'a$.b.c'],
+      ['a header that is not JSON', `${Buffer.from('nope').toString('base64url')}.e30.${'A'.repeat(43)}`],
+      ['a header that is a JSON array', `${Buffer.from('[]').toString('base64url')}.e30.${'A'.repeat(43)}`],
+    ])('rejects %s as TOKEN_INVALID', (_case, token) => {
+      expect(refusal(() => tokens.verify(token)).reason).toBe('TOKEN_INVALID');
+    });
+
+    it('rejects a payload that is not a JSON object, even when signed', () => {
+      expect(refusal(() => tokens.verify(sign('"just a string"'))).detail).toBe('payload_invalid');
+      expect(refusal(() => tokens.verify(sign([1, 2]))).detail).toBe('payload_invalid');
+    });
+
+    it('does not read tokens longer than the limit', () => {
+      const huge = sign(validClaims(NOW, { padding: 'x'.repeat(MAX_TOKEN_LENGTH) }));
+      expect(refusal(() => tokens.verify(huge)).detail).toBe('too_long');
+    });
+
+    it('treats a __proto__ claim as data, not as a prototype', () => {
+      const token = `${Buffer.from(JSON.stringify(HEADER)).toString('base64url')}.${Buffer.from(
+        `{"__proto__":{"polluted":true},${JSON.stringify(validClaims(NOW)).slice(1)}`,
+      ).toString('base64url')}`;
+      const signed = `${token}.${createHmac('sha256', KEY_2026_11.secret).update(token).digest('base64url')}`;
+      expect(tokens.verify(signed).subject).toBe('4');
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
+  });
+
+  describe('an independent implementation (jose)', () => {
+    const secret = new TextEncoder().encode(KEY_2026_11.secret);
+    const joseToken = (alg = 'HS256', key = secret, claims: Record<string, unknown> = {}) =>
+      new SignJWT({ username: 'Jane', scope: 'admin', ...claims })
+        .setProtectedHeader({ alg, typ: 'JWT', kid: KEY_2026_11.id })
+        .setSubject('4')
+        .setIssuer('graphql-jwt-api')
+        .setAudience('graphql-jwt-api')
+        .setIssuedAt(NOW)
+        .setExpirationTime(NOW + 600)
+        .sign(key);
+
+    it('signs tokens we accept', async () => {
+      expect(tokens.verify(await joseToken())).toMatchObject({ subject: '4', username: 'Jane', scopes: ['admin'] });
+    });
+
+    it('signs tokens we refuse when the key, algorithm or audience is wrong', async () => {
+      const wrongKey = await joseToken('HS256', new TextEncoder().encode(FOREIGN_KEY.secret));
+      const wrongAlg = await joseToken('HS512');
+      const wrongAudience = await new SignJWT({ username: 'Jane' })
+        .setProtectedHeader({ alg: 'HS256', kid: KEY_2026_11.id })
+        .setSubject('4')
+        .setIssuer('graphql-jwt-api')
+        .setAudience('someone-else')
+        .setExpirationTime(NOW + 600)
+        .sign(secret);
+      expect(refusal(() => tokens.verify(wrongKey)).detail).toBe('signature_mismatch');
+      expect(refusal(() => tokens.verify(wrongAlg)).detail).toBe('alg_not_allowed');
+      expect(refusal(() => tokens.verify(wrongAudience)).detail).toBe('audience_mismatch');
+    });
+  });
+});
