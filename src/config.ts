@@ -57,6 +57,7 @@ export class ConfigError extends Error {
  */
 export function parseDurationSeconds(value: string): number | undefined {
   const text = value.trim();
+  if (text === '' || text.length > 100) return undefined;
   const millis = /^\d+$/.test(text) ? Number(text) * 1000 : ms(text as ms.StringValue);
   if (typeof millis !== 'number' || !Number.isFinite(millis) || millis < 0) return undefined;
   return Math.floor(millis / 1000);
@@ -66,7 +67,10 @@ const duration = (max: number) =>
   z.string().transform((value, ctx) => {
     const seconds = parseDurationSeconds(value);
     if (seconds === undefined || seconds > max) {
-      ctx.addIssue({ code: 'custom', message: `expected a duration such as "900", "15m" or "1h" (at most ${max}s)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration such as "900", "15m" or "1h" (at most ${max}s)`,
+      });
       return z.NEVER;
     }
     return seconds;
@@ -86,7 +90,9 @@ function parseKeyList(value: string, problems: string[]): SigningKeyConfig[] {
       const id = separator > 0 ? entry.slice(0, separator).trim() : '';
       const secret = separator > 0 ? entry.slice(separator + 1).trim() : '';
       if (!KEY_ID.test(id) || !secret) {
-        problems.push(`SIGNING_KEYS: entry ${index + 1} must be <key id>=<secret>, key id of [A-Za-z0-9._-]{1,64}`);
+        problems.push(
+          `SIGNING_KEYS: entry ${index + 1} must be <key id>=<secret>, key id of [A-Za-z0-9._-]{1,64}`,
+        );
       } else if (keys.some((key) => key.id === id)) {
         problems.push(`SIGNING_KEYS: key id "${id}" appears more than once`);
       } else {

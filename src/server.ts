@@ -22,7 +22,12 @@ export interface ServerDependencies {
 }
 
 /** Headers that carry credentials; pino replaces them wherever a request is logged. */
-const REDACTED_PATHS = ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie'];
+const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'headers.authorization',
+  'headers.cookie',
+];
 
 /**
  * Builds the HTTP server: GraphQL at /graphql (Apollo on fastify), GET /healthz. It does not listen;
@@ -40,7 +45,9 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   });
   const realm = config.jwt.audience;
 
-  const resolvers = new Map<unknown, object>([[IssueTokenResolver, new IssueTokenResolver(deps.tokens, app.log)]]);
+  const resolvers = new Map<unknown, object>([
+    [IssueTokenResolver, new IssueTokenResolver(deps.tokens, app.log)],
+  ]);
   const schema = await buildApiSchema({
     get: (resolverClass: new () => object) => resolvers.get(resolverClass) ?? new resolverClass(),
   });
@@ -64,6 +71,8 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   app.addHook('onClose', async () => apollo.stop());
 
   app.get('/healthz', async () => ({ status: 'ok' }));
-  await app.register(fastifyApollo(apollo), { context: createContextFunction({ tokens: deps.tokens, realm }) });
+  await app.register(fastifyApollo(apollo), {
+    context: createContextFunction({ tokens: deps.tokens, realm }),
+  });
   return app;
 }

@@ -26,7 +26,8 @@ export function authChallengePlugin(realm: string): ApolloServerPlugin<RequestCo
       }
       response.http.status = 403;
       const scopes = new Set(errors.flatMap((error) => (error.extensions?.requiredScopes as string[]) ?? []));
-      if (scopes.size > 0) response.http.headers.set('www-authenticate', insufficientScopeChallenge(realm, [...scopes]));
+      if (scopes.size > 0)
+        response.http.headers.set('www-authenticate', insufficientScopeChallenge(realm, [...scopes]));
     },
   };
   return { requestDidStart: async () => listener };

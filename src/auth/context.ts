@@ -38,7 +38,10 @@ function unauthenticated(error: AuthError, realm: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: {
       ...extensions,
-      http: { status: 401, headers: new HeaderMap([['www-authenticate', bearerChallenge(realm, error.reason)]]) },
+      http: {
+        status: 401,
+        headers: new HeaderMap([['www-authenticate', bearerChallenge(realm, error.reason)]]),
+      },
     },
   });
 }

@@ -101,7 +101,8 @@ function decodeJsonObject(segment: string): Record<string, unknown> | undefined 
   }
 }
 
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
 
 function isBoundedText(value: unknown, maxLength: number): value is string {
   return (
@@ -124,7 +125,7 @@ function readScopes(payload: Record<string, unknown>): string[] {
     scopes = [];
   }
   if (scopes.length > MAX_SCOPES || !scopes.every(isScopeToken)) fail('scope_invalid');
-  return [...new Set(scopes as string[])];
+  return [...new Set(scopes)];
 }
 
 function readUsername(payload: Record<string, unknown>): string {
@@ -153,7 +154,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     if (!isBoundedText(input.username, MAX_USERNAME_LENGTH)) {
       throw new InputError(`username must be 1-${MAX_USERNAME_LENGTH} printable characters`, 'username');
     }
-    if (!Array.isArray(input.scopes) || input.scopes.length > MAX_SCOPES || !input.scopes.every(isScopeToken)) {
+    if (
+      !Array.isArray(input.scopes) ||
+      input.scopes.length > MAX_SCOPES ||
+      !input.scopes.every(isScopeToken)
+    ) {
       throw new InputError(
         `scopes must be at most ${MAX_SCOPES} scope tokens (RFC 6749 §3.3: no spaces, quotes or backslashes)`,
         'scopes',
@@ -167,7 +172,11 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     const scopes = [...new Set(input.scopes)];
     const missing = grantableScopes ? missingScopes(grantableScopes, scopes) : [];
     if (missing.length > 0) {
-      throw new ForbiddenError(`You cannot grant scopes you do not hold: ${missing.join(', ')}.`, scopes, missing);
+      throw new ForbiddenError(
+        `You cannot grant scopes you do not hold: ${missing.join(', ')}.`,
+        scopes,
+        missing,
+      );
     }
     const issuedAt = Math.floor(clock() / 1000);
     const claims: Record<string, string | number> = {

@@ -6,7 +6,8 @@ import { AUTH_FAILURE_MESSAGES, type AuthFailureReason } from '../errors';
  */
 export function bearerChallenge(realm: string, reason: AuthFailureReason): string {
   realm = quotable(realm);
-  if (reason === 'AUTHENTICATION_REQUIRED' || reason === 'AUTH_SCHEME_UNSUPPORTED') return `Bearer realm="${realm}"`;
+  if (reason === 'AUTHENTICATION_REQUIRED' || reason === 'AUTH_SCHEME_UNSUPPORTED')
+    return `Bearer realm="${realm}"`;
   return `Bearer realm="${realm}", error="invalid_token", error_description="${AUTH_FAILURE_MESSAGES[reason]}"`;
 }
 

@@ -64,7 +64,9 @@ function main(argv: string[]): number {
     );
     return 0;
   } catch (error) {
-    process.stderr.write(`${error instanceof AppError || error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `${error instanceof AppError || error instanceof Error ? error.message : String(error)}\n`,
+    );
     return 1;
   }
 }

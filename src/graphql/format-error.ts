@@ -8,7 +8,10 @@ import { AppError, toGraphQLError } from '../errors';
  * unexpected is logged and, unless `exposeInternals` (development), reaches the client as a bare
  * INTERNAL_SERVER_ERROR with no message, stack or library text.
  */
-export function createErrorFormatter(log: FastifyBaseLogger, { exposeInternals }: { exposeInternals: boolean }) {
+export function createErrorFormatter(
+  log: FastifyBaseLogger,
+  { exposeInternals }: { exposeInternals: boolean },
+) {
   return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
     const original = unwrapResolverError(error);
     if (original instanceof AppError) {

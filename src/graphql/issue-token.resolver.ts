@@ -14,7 +14,8 @@ export class IssueTokenResolver {
   ) {}
 
   @Mutation(() => IssuedToken, {
-    description: 'Mints a short-lived token for a service or user. Only scopes the caller holds can be granted.',
+    description:
+      'Mints a short-lived token for a service or user. Only scopes the caller holds can be granted.',
   })
   issueToken(
     @Arg('input', () => IssueTokenInput) input: IssueTokenInput,
@@ -32,7 +33,15 @@ export class IssueTokenResolver {
       { grantableScopes: identity.scopes },
     );
     this.log.info(
-      { audit: { event: 'token_issued', by: identity.subject, subject: input.subject, scopes: issued.scopes, jti: issued.tokenId } },
+      {
+        audit: {
+          event: 'token_issued',
+          by: identity.subject,
+          subject: input.subject,
+          scopes: issued.scopes,
+          jti: issued.tokenId,
+        },
+      },
       'token issued',
     );
     return Object.assign(new IssuedToken(), {

@@ -4,7 +4,10 @@ export enum OperationType {
   QUERY = 'Query',
   MUTATION = 'Mutation',
 }
-registerEnumType(OperationType, { name: 'OperationType', description: 'The root type an operation belongs to.' });
+registerEnumType(OperationType, {
+  name: 'OperationType',
+  description: 'The root type an operation belongs to.',
+});
 
 @ObjectType({ description: 'What one root operation requires, read from the map the server enforces.' })
 export class OperationPermission {

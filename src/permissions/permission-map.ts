@@ -5,8 +5,7 @@
  */
 
 export type Access =
-  | { readonly kind: 'public' }
-  | { readonly kind: 'authenticated'; readonly scopes: readonly string[] };
+  { readonly kind: 'public' } | { readonly kind: 'authenticated'; readonly scopes: readonly string[] };
 
 export const PUBLIC: Access = Object.freeze({ kind: 'public' });
 

@@ -33,7 +33,9 @@ function ruleFor(access: Access): Rule {
 export function createPermissions() {
   const tree: Record<string, Rule | Record<string, Rule>> = {};
   for (const [type, fields] of Object.entries(ROOT_PERMISSIONS)) {
-    tree[type] = Object.fromEntries(Object.entries(fields).map(([field, access]) => [field, ruleFor(access)]));
+    tree[type] = Object.fromEntries(
+      Object.entries(fields).map(([field, access]) => [field, ruleFor(access)]),
+    );
   }
   for (const type of OPEN_TYPES) tree[type] = allow;
   return shield(tree as IRules, {

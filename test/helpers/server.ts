@@ -22,7 +22,10 @@ export async function startTestServer(
   const env = { ...TEST_ENV, ...options.env };
   const tokens = testTokenService({ env, ...(options.clock && { clock: options.clock }) });
   const logs: string[] = [];
-  const app = await createServer(parseConfig(env), { tokens, logStream: { write: (line) => logs.push(line) } });
+  const app = await createServer(parseConfig(env), {
+    tokens,
+    logStream: { write: (line) => logs.push(line) },
+  });
   await app.ready();
   return { app, tokens, logs, close: () => app.close() };
 }

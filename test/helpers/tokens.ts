@@ -36,7 +36,10 @@ export function craftToken(header: unknown, payload: unknown, secret: string): s
 }
 
 /** Claims a token from this API would carry, `exp` 10 minutes after `nowSeconds`. */
-export function validClaims(nowSeconds: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+export function validClaims(
+  nowSeconds: number,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     iss: 'graphql-jwt-api',
     aud: 'graphql-jwt-api',

@@ -33,7 +33,16 @@ describe('token service: issuing', () => {
     const [header, payload, signature] = issued.token.split('.') as [string, string, string];
     expect(decode(header)).toEqual({ alg: 'HS256', typ: 'JWT', kid: '2026-11' });
     const claims = decode(payload);
-    expect(Object.keys(claims).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'scope', 'sub', 'username']);
+    expect(Object.keys(claims).sort()).toEqual([
+      'aud',
+      'exp',
+      'iat',
+      'iss',
+      'jti',
+      'scope',
+      'sub',
+      'username',
+    ]);
     expect(claims).toMatchObject({
       iss: 'graphql-jwt-api',
       aud: 'graphql-jwt-api',
@@ -46,7 +55,9 @@ describe('token service: issuing', () => {
     expect(claims.jti).toBe(issued.tokenId);
     expect(issued.expiresAt).toEqual(new Date((NOW + 900) * 1000));
     // An independent HMAC over the same input gives the same signature.
-    const expected = createHmac('sha256', KEY_2026_11.secret).update(`${header}.${payload}`).digest('base64url');
+    const expected = createHmac('sha256', KEY_2026_11.secret)
+      .update(`${header}.${payload}`)
+      .digest('base64url');
     expect(signature).toBe(expected);
   });
 
@@ -66,7 +77,11 @@ describe('token service: issuing', () => {
     ['a control character in the username', { subject: '4', username: 'Ja\nne', scopes: [] }, 'username'],
     ['a scope with a space', { subject: '4', username: 'Jane', scopes: ['a b'] }, 'scopes'],
     ['a scope with a quote', { subject: '4', username: 'Jane', scopes: ['a"b'] }, 'scopes'],
-    ['a lifetime over the maximum', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 3601 }, 'expiresIn'],
+    [
+      'a lifetime over the maximum',
+      { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 3601 },
+      'expiresIn',
+    ],
     ['a zero lifetime', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 0 }, 'expiresIn'],
     ['a fractional lifetime', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 1.5 }, 'expiresIn'],
   ])('refuses %s with BAD_USER_INPUT naming the field', (_case, input, field) => {
@@ -89,9 +104,15 @@ describe('token service: issuing', () => {
 
   it('grants only grantable scopes when asked to, and issues nothing otherwise', () => {
     expect(() =>
-      tokens.issue({ subject: '5', username: 'Bob', scopes: ['read', 'admin'] }, { grantableScopes: ['read'] }),
+      tokens.issue(
+        { subject: '5', username: 'Bob', scopes: ['read', 'admin'] },
+        { grantableScopes: ['read'] },
+      ),
     ).toThrow(ForbiddenError);
-    const issued = tokens.issue({ subject: '5', username: 'Bob', scopes: ['read'] }, { grantableScopes: ['read'] });
+    const issued = tokens.issue(
+      { subject: '5', username: 'Bob', scopes: ['read'] },
+      { grantableScopes: ['read'] },
+    );
     expect(issued.scopes).toEqual(['read']);
   });
 });
@@ -139,7 +160,10 @@ describe('token service: verifying (RFC 8725)', () => {
       ['base64 padding', `${signature}=`],
       ['base64 padding pair', `${signature}==`],
       ['a trailing character', `${signature}A`],
-      ['standard base64 characters', Buffer.from(signature, 'base64url').toString('base64').replace(/=+$/, '')],
+      [
+        'standard base64 characters',
+        Buffer.from(signature, 'base64url').toString('base64').replace(/=+$/, ''),
+      ],
     ])('rejects %s', (_case, variant) => {
       expect(refusal(() => tokens.verify(`${input}.${variant}`)).reason).toBe('TOKEN_INVALID');
     });
@@ -151,23 +175,38 @@ describe('token service: verifying (RFC 8725)', () => {
       const twin = alphabet[alphabet.indexOf(last) ^ 1]!;
       const variant = `${signature.slice(0, -1)}${twin}`;
       expect(Buffer.from(variant, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
-      expect(refusal(() => tokens.verify(`${input}.${variant}`))).toMatchObject({ detail: 'signature_encoding' });
+      expect(refusal(() => tokens.verify(`${input}.${variant}`))).toMatchObject({
+        detail: 'signature_encoding',
+      });
     });
   });
 
   describe('the algorithm comes from configuration, never from the header', () => {
     it('rejects alg "none" without a signature', () => {
       const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', kid: '2026-11' })).toString('base64url')}.${Buffer.from(JSON.stringify(validClaims(NOW))).toString('base64url')}.`;
-      expect(refusal(() => tokens.verify(unsigned))).toMatchObject({ reason: 'TOKEN_INVALID', detail: 'malformed' });
+      expect(refusal(() => tokens.verify(unsigned))).toMatchObject({
+        reason: 'TOKEN_INVALID',
+        detail: 'malformed',
+      });
     });
 
-    it.each(['none', 'None', 'HS384', 'HS512', 'RS256', 'ES256'])('rejects alg %s even when signed with our key', (alg) => {
-      const token = sign(validClaims(NOW), { ...HEADER, alg });
-      expect(refusal(() => tokens.verify(token))).toMatchObject({ reason: 'TOKEN_INVALID', detail: 'alg_not_allowed' });
-    });
+    it.each(['none', 'None', 'HS384', 'HS512', 'RS256', 'ES256'])(
+      'rejects alg %s even when signed with our key',
+      (alg) => {
+        const token = sign(validClaims(NOW), { ...HEADER, alg });
+        expect(refusal(() => tokens.verify(token))).toMatchObject({
+          reason: 'TOKEN_INVALID',
+          detail: 'alg_not_allowed',
+        });
+      },
+    );
 
     it('rejects a token whose header asks for keys from elsewhere (jku, jwk, x5u)', () => {
-      for (const extra of [{ jku: 'http://127.0.0.1/keys' }, { jwk: { kty: 'oct', k: 'AA' } }, { x5u: 'http://x' }]) {
+      for (const extra of [
+        { jku: 'http://127.0.0.1/keys' },
+        { jwk: { kty: 'oct', k: 'AA' } },
+        { x5u: 'http://x' },
+      ]) {
         const token = sign(validClaims(NOW), { ...HEADER, ...extra });
         expect(refusal(() => tokens.verify(token)).detail).toBe('header_invalid');
       }
@@ -201,7 +240,10 @@ describe('token service: verifying (RFC 8725)', () => {
       clock.set(NOW + 64);
       expect(tokens.verify(token).subject).toBe('4');
       clock.set(NOW + 65);
-      expect(refusal(() => tokens.verify(token))).toMatchObject({ reason: 'TOKEN_EXPIRED', detail: 'expired' });
+      expect(refusal(() => tokens.verify(token))).toMatchObject({
+        reason: 'TOKEN_EXPIRED',
+        detail: 'expired',
+      });
     });
 
     it('accepts nbf within the tolerance and rejects it beyond', () => {
@@ -221,7 +263,9 @@ describe('token service: verifying (RFC 8725)', () => {
     });
 
     it('rejects non-numeric nbf and iat', () => {
-      expect(refusal(() => tokens.verify(sign(validClaims(NOW, { nbf: 'soon' })))).detail).toBe('claim_invalid');
+      expect(refusal(() => tokens.verify(sign(validClaims(NOW, { nbf: 'soon' })))).detail).toBe(
+        'claim_invalid',
+      );
       expect(refusal(() => tokens.verify(sign(validClaims(NOW, { iat: '0' })))).detail).toBe('claim_invalid');
     });
 
@@ -247,13 +291,20 @@ describe('token service: verifying (RFC 8725)', () => {
     });
 
     it('accepts an audience list that includes us', () => {
-      expect(tokens.verify(sign(validClaims(NOW, { aud: ['billing-api', 'graphql-jwt-api'] }))).subject).toBe('4');
+      expect(tokens.verify(sign(validClaims(NOW, { aud: ['billing-api', 'graphql-jwt-api'] }))).subject).toBe(
+        '4',
+      );
     });
   });
 
   describe('claims other issuers use', () => {
     it('takes the username from preferred_username and scopes from an scp array', () => {
-      const claims = validClaims(NOW, { username: undefined, preferred_username: 'jane.doe', scope: undefined, scp: ['read', 'write'] });
+      const claims = validClaims(NOW, {
+        username: undefined,
+        preferred_username: 'jane.doe',
+        scope: undefined,
+        scp: ['read', 'write'],
+      });
       expect(tokens.verify(sign(claims))).toMatchObject({ username: 'jane.doe', scopes: ['read', 'write'] });
     });
 
@@ -309,7 +360,10 @@ describe('token service: verifying (RFC 8725)', () => {
       expect(decode(after.split('.')[0]!).kid).toBe('2026-12');
       expect(rotated.verify(after).keyId).toBe('2026-12');
 
-      const retired = testTokenService({ clock, env: { SIGNING_KEYS: `${KEY_2026_12.id}=${KEY_2026_12.secret}` } });
+      const retired = testTokenService({
+        clock,
+        env: { SIGNING_KEYS: `${KEY_2026_12.id}=${KEY_2026_12.secret}` },
+      });
       expect(refusal(() => retired.verify(before)).detail).toBe('kid_unknown');
       expect(retired.verify(after).subject).toBe('4');
     });
@@ -361,7 +415,11 @@ describe('token service: verifying (RFC 8725)', () => {
         .sign(key);
 
     it('signs tokens we accept', async () => {
-      expect(tokens.verify(await joseToken())).toMatchObject({ subject: '4', username: 'Jane', scopes: ['admin'] });
+      expect(tokens.verify(await joseToken())).toMatchObject({
+        subject: '4',
+        username: 'Jane',
+        scopes: ['admin'],
+      });
     });
 
     it('signs tokens we refuse when the key, algorithm or audience is wrong', async () => {

@@ -1,0 +1,126 @@
+import { connect } from 'node:net';
+import { freshEnv, runTokenCli, startServerProcess, type ServerProcess } from '../helpers/process';
+
+jest.setTimeout(30_000);
+
+const ME = JSON.stringify({ query: '{ me { id username scopes greeting } }' });
+
+async function callMe(url: string, token: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: ME,
+  });
+  return {
+    status: response.status,
+    body: (await response.json()) as { data?: { me: Record<string, unknown> } },
+  };
+}
+
+describe('npm run token and npm start, as processes on a fresh checkout', () => {
+  const where = freshEnv();
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    server = await startServerProcess(where);
+  });
+  afterAll(() => {
+    server.child.kill('SIGKILL');
+  });
+
+  it('prints only the token on stdout, and the CLI token works against the running dev server', async () => {
+    const cli = runTokenCli(['--sub', '4', '--username', 'Jane', '--scope', 'admin', '--ttl', '1h'], where);
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(cli.stderr).toContain('development key');
+    const response = await callMe(server.url, cli.stdout.trim());
+    expect(response.status).toBe(200);
+    expect(response.body.data?.me).toEqual({
+      id: '4',
+      username: 'Jane',
+      scopes: ['admin'],
+      greeting: 'Hey Jane',
+    });
+  });
+
+  it('accepts repeated and space-separated scopes', () => {
+    const cli = runTokenCli(
+      ['--sub', '4', '--username', 'Jane', '--scope', 'read write', '--scope', 'admin'],
+      where,
+    );
+    const claims = JSON.parse(Buffer.from(cli.stdout.split('.')[1]!, 'base64url').toString()) as {
+      scope: string;
+    };
+    expect(claims.scope).toBe('read write admin');
+  });
+
+  it.each([
+    [
+      'a claim outside the allowed set',
+      ['--sub', '4', '--username', 'Jane', '--email', 'j@example.com'],
+      2,
+      /Unknown option '--email'/,
+    ],
+    ['a missing subject', ['--username', 'Jane'], 2, /--sub and --username are required/],
+    ['an unreadable lifetime', ['--sub', '4', '--username', 'Jane', '--ttl', 'forever'], 2, /--ttl/],
+    [
+      'a lifetime over JWT_MAX_TTL',
+      ['--sub', '4', '--username', 'Jane', '--ttl', '2h'],
+      1,
+      /lifetime must be 1-3600 seconds/,
+    ],
+    ['a scope with a quote', ['--sub', '4', '--username', 'Jane', '--scope', 'a"b'], 1, /scopes must be/],
+  ])('refuses %s, printing nothing on stdout', (_case, args, status, message) => {
+    const cli = runTokenCli(args, where);
+    expect(cli.status).toBe(status);
+    expect(cli.stdout).toBe('');
+    expect(cli.stderr).toMatch(message);
+  });
+
+  it('stays up on hostile headers and keeps every token out of its logs', async () => {
+    const token = runTokenCli(['--sub', '9', '--username', 'Zed'], where).stdout.trim();
+    for (const authorization of [`Bearer ${token}gh67j`, 'Bearer \u00ff', `Bearer ${'x'.repeat(12_000)}`]) {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body: ME,
+      });
+      expect(response.status).toBe(401);
+    }
+    expect((await callMe(server.url, token)).status).toBe(200);
+    expect(server.output()).not.toContain(token.split('.')[2]!);
+    expect(server.output()).not.toContain('Zed');
+  });
+
+  it('drains on SIGTERM: the request in flight completes, new connections are refused, exit code 0', async () => {
+    const token = runTokenCli(['--sub', '4', '--username', 'Jane'], where).stdout.trim();
+    const { port } = new URL(server.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    let reply = '';
+    socket.on('data', (chunk) => (reply += chunk.toString()));
+    const replied = new Promise((resolve) => socket.once('end', resolve));
+    // Send the headers and half the body, so the request is in flight when the signal arrives.
+    socket.write(
+      `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\nContent-Length: ${Buffer.byteLength(ME)}\r\nConnection: close\r\n\r\n${ME.slice(0, 10)}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
+    socket.write(ME.slice(10));
+    await replied;
+    expect(reply).toMatch(/^HTTP\/1\.1 200/);
+    expect(reply).toContain('"greeting":"Hey Jane"');
+    expect(await server.exited).toBe(0);
+  });
+});
+
+describe('npm start in production without a key', () => {
+  it('refuses to start and lists the problem', async () => {
+    const where = freshEnv({ NODE_ENV: 'production', LOG_LEVEL: 'loud' });
+    await expect(startServerProcess(where)).rejects.toThrow(
+      /exited with 1[\s\S]*LOG_LEVEL: [\s\S]*SIGNING_KEY: required in production/,
+    );
+  });
+});

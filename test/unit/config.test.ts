@@ -1,0 +1,193 @@
+import { ConfigError, parseConfig, parseDurationSeconds } from '../../src/config';
+
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('configuration was accepted');
+}
+
+const KEY = 'k'.repeat(32);
+
+describe('parseConfig', () => {
+  it('runs on embedded defaults in development, with no key (the generated dev key is used)', () => {
+    const config = parseConfig({});
+    expect(config).toEqual({
+      env: 'development',
+      server: { host: 'localhost', port: 4000, logLevel: 'info', shutdownTimeoutMs: 10_000 },
+      jwt: {
+        issuer: 'graphql-jwt-api',
+        audience: 'graphql-jwt-api',
+        accessTokenTtlSeconds: 900,
+        maxTokenTtlSeconds: 3600,
+        clockToleranceSeconds: 5,
+        keys: null,
+        activeKeyId: null,
+      },
+      dataDir: '.data',
+      warnings: [],
+    });
+  });
+
+  it('returns a deeply frozen object', () => {
+    const config = parseConfig({ SIGNING_KEY: KEY });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.jwt)).toBe(true);
+    expect(Object.isFrozen(config.jwt.keys)).toBe(true);
+    expect(Object.isFrozen(config.jwt.keys![0])).toBe(true);
+  });
+
+  it('reads every documented key', () => {
+    const config = parseConfig({
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '8080',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_TIMEOUT: '30s',
+      DATA_DIR: '/var/lib/api',
+      JWT_ISSUER: 'https://api.example.com',
+      JWT_AUDIENCE: 'example-clients',
+      JWT_TTL: '5m',
+      JWT_MAX_TTL: '2h',
+      JWT_CLOCK_TOLERANCE: '10',
+      SIGNING_KEY: KEY,
+      SIGNING_KEY_ID: 'primary',
+    });
+    expect(config).toMatchObject({
+      env: 'production',
+      server: { host: '127.0.0.1', port: 8080, logLevel: 'warn', shutdownTimeoutMs: 30_000 },
+      jwt: {
+        issuer: 'https://api.example.com',
+        audience: 'example-clients',
+        accessTokenTtlSeconds: 300,
+        maxTokenTtlSeconds: 7200,
+        clockToleranceSeconds: 10,
+        keys: [{ id: 'primary', secret: KEY }],
+        activeKeyId: 'primary',
+      },
+      dataDir: '/var/lib/api',
+    });
+  });
+
+  it('listens on all interfaces by default only in production', () => {
+    expect(parseConfig({ NODE_ENV: 'production', SIGNING_KEY: KEY }).server.host).toBe('0.0.0.0');
+  });
+
+  it('reports every problem at once', () => {
+    expect(
+      problems({
+        NODE_ENV: 'staging',
+        PORT: 'eighty',
+        LOG_LEVEL: 'loud',
+        JWT_TTL: 'forever',
+        JWT_CLOCK_TOLERANCE: '1h',
+        SIGNING_KEY: KEY,
+        SIGNING_KEYS: `a=${KEY}`,
+      }),
+    ).toEqual([
+      expect.stringMatching(/^NODE_ENV: /),
+      expect.stringMatching(/^PORT: /),
+      expect.stringMatching(/^LOG_LEVEL: /),
+      expect.stringMatching(/^JWT_TTL: /),
+      expect.stringMatching(/^JWT_CLOCK_TOLERANCE: /),
+      'SIGNING_KEY and SIGNING_KEYS: set one or the other, not both',
+    ]);
+  });
+
+  it('never echoes a secret in its messages', () => {
+    const secret = 'short-secret-value';
+    const error = (() => {
+      try {
+        parseConfig({ NODE_ENV: 'production', SIGNING_KEYS: `a=${secret},b` });
+      } catch (caught) {
+        return caught as ConfigError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(error.message).not.toContain(secret);
+  });
+
+  describe('signing keys', () => {
+    it('refuses to start in production without a key', () => {
+      expect(problems({ NODE_ENV: 'production' })).toEqual([
+        expect.stringMatching(/^SIGNING_KEY: required in production/),
+      ]);
+    });
+
+    it('refuses a key shorter than 32 bytes in production and warns in development', () => {
+      expect(problems({ NODE_ENV: 'production', SIGNING_KEY: 'k'.repeat(31) })).toEqual([
+        'SIGNING_KEY: shorter than 32 bytes',
+      ]);
+      expect(parseConfig({ SIGNING_KEY: 'k'.repeat(31) }).warnings).toEqual([
+        'SIGNING_KEY: shorter than 32 bytes; production would refuse to start',
+      ]);
+    });
+
+    it('measures key length in bytes, not characters', () => {
+      expect(parseConfig({ NODE_ENV: 'production', SIGNING_KEY: 'é'.repeat(16) }).jwt.keys).toHaveLength(1);
+    });
+
+    it('reads a rotation list and signs with SIGNING_KEY_ID, or the first key', () => {
+      const list = `2026-11=${KEY}, 2026-12=${KEY}x==`;
+      expect(parseConfig({ SIGNING_KEYS: list }).jwt).toMatchObject({
+        keys: [
+          { id: '2026-11', secret: KEY },
+          { id: '2026-12', secret: `${KEY}x==` },
+        ],
+        activeKeyId: '2026-11',
+      });
+      expect(parseConfig({ SIGNING_KEYS: list, SIGNING_KEY_ID: '2026-12' }).jwt.activeKeyId).toBe('2026-12');
+    });
+
+    it.each([
+      [{ SIGNING_KEYS: `a=${KEY},a=${KEY}` }, 'SIGNING_KEYS: key id "a" appears more than once'],
+      [
+        { SIGNING_KEYS: KEY },
+        'SIGNING_KEYS: entry 1 must be <key id>=<secret>, key id of [A-Za-z0-9._-]{1,64}',
+      ],
+      [
+        { SIGNING_KEYS: `bad id=${KEY}` },
+        'SIGNING_KEYS: entry 1 must be <key id>=<secret>, key id of [A-Za-z0-9._-]{1,64}',
+      ],
+      [{ SIGNING_KEYS: ' , ' }, 'SIGNING_KEYS: lists no key'],
+      [
+        { SIGNING_KEYS: `a=${KEY}`, SIGNING_KEY_ID: 'b' },
+        'SIGNING_KEY_ID: "b" is not one of the SIGNING_KEYS ids',
+      ],
+      [{ SIGNING_KEY: KEY, SIGNING_KEY_ID: 'x/y' }, 'SIGNING_KEY_ID: must match [A-Za-z0-9._-]{1,64}'],
+      [{ SIGNING_KEY_ID: 'a' }, 'SIGNING_KEY_ID: set without SIGNING_KEY or SIGNING_KEYS'],
+    ])('refuses %j', (env, problem) => {
+      expect(problems(env)).toEqual([problem]);
+    });
+  });
+
+  describe('lifetimes', () => {
+    it('refuses an access-token lifetime longer than the maximum', () => {
+      expect(problems({ JWT_TTL: '2h' })).toEqual(['JWT_TTL: 7200s is longer than JWT_MAX_TTL (3600s)']);
+    });
+
+    it('refuses a zero lifetime', () => {
+      expect(problems({ JWT_TTL: '0' })).toEqual(['JWT_TTL: must be at least one second']);
+    });
+  });
+});
+
+describe('parseDurationSeconds', () => {
+  it.each([
+    ['900', 900],
+    ['15m', 900],
+    ['1h', 3600],
+    ['30s', 30],
+    [' 2d ', 172_800],
+    ['0', 0],
+  ])('reads %j as %d seconds', (text, seconds) => {
+    expect(parseDurationSeconds(text)).toBe(seconds);
+  });
+
+  it.each(['', 'soon', '-5', '1.5.2', 'Infinity'])('refuses %j', (text) => {
+    expect(parseDurationSeconds(text)).toBeUndefined();
+  });
+});
