@@ -1,11 +1,9 @@
 import { resolveKeyRing } from './auth/dev-key';
-import { type KeyRing } from './auth/key-ring';
 import { createTokenService, type TokenService } from './auth/token-service';
 import { type Config, parseConfig } from './config';
 
 export interface Runtime {
   readonly config: Config;
-  readonly keyRing: KeyRing;
   readonly tokens: TokenService;
   /** Warnings for the operator: weak keys, the generated development key. */
   readonly warnings: readonly string[];
@@ -33,5 +31,5 @@ export function loadRuntime(env: Readonly<Record<string, string | undefined>>): 
       `SIGNING_KEY is not set: signing with the generated development key in ${config.dataDir}/ (never in production)`,
     );
   }
-  return { config, keyRing, tokens, warnings };
+  return { config, tokens, warnings };
 }

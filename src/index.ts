@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
-  await app.listen({ host: config.server.host, port: config.server.port });
+  const address = await app.listen({ host: config.server.host, port: config.server.port });
+  app.log.info(`GraphQL endpoint: ${address}/graphql`);
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,6 @@ export interface SigningKey {
 export interface KeyRing {
   readonly active: SigningKey;
   get(keyId: string): SigningKey | undefined;
-  readonly ids: readonly string[];
 }
 
 /**
@@ -27,6 +26,5 @@ export function createKeyRing(keys: readonly SigningKeyConfig[], activeKeyId: st
   return Object.freeze({
     active,
     get: (keyId: string) => byId.get(keyId),
-    ids: Object.freeze([...byId.keys()]),
   });
 }

@@ -38,12 +38,12 @@ export interface GraphQLResponse<TData> {
 }
 
 /**
- * POSTs a typed operation over HTTP (fastify inject), so the context function runs exactly as in production.
+ * POSTs a typed operation (or, for ad hoc queries, a string) over HTTP (fastify inject), so the context function runs exactly as in production.
  * `authorization` is sent verbatim; `token` is sent as `Bearer <token>`.
  */
 export async function execute<TData, TVariables>(
   app: FastifyInstance,
-  document: TypedDocumentNode<TData, TVariables>,
+  document: TypedDocumentNode<TData, TVariables> | string,
   variables?: TVariables,
   auth: { token?: string; authorization?: string } = {},
 ): Promise<GraphQLResponse<TData>> {
@@ -55,7 +55,7 @@ export async function execute<TData, TVariables>(
       'content-type': 'application/json',
       ...(authorization !== undefined && { authorization }),
     },
-    payload: JSON.stringify({ query: print(document), variables }),
+    payload: JSON.stringify({ query: typeof document === 'string' ? document : print(document), variables }),
   });
   return {
     status: response.statusCode,

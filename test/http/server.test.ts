@@ -33,31 +33,23 @@ describe('the server over HTTP', () => {
     expect(published.map((entry) => entry.operation).sort()).toEqual(fromMap.sort());
   });
 
-  it('keeps partial data at 200 when only some fields are refused', async () => {
-    const response = await server.app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json' },
-      payload: { query: '{ permissions { operation } viewer: me { id } }' },
-    });
-    // me is non-null, so its error nulls the whole data: a 401 with the challenge.
-    expect(response.statusCode).toBe(401);
-    expect(
-      response.json<{ errors: Array<{ extensions: { code: string } }> }>().errors[0]?.extensions.code,
-    ).toBe('UNAUTHENTICATED');
+  it('answers 401 when a refused non-null field nulls the whole response', async () => {
+    const response = await execute<{ permissions: unknown[] }, never>(
+      server.app,
+      '{ permissions { operation } viewer: me { id } }',
+    );
+    expect(response.status).toBe(401);
+    expect(response.body.data).toBeNull();
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('lets introspection through outside production, for Sandbox and codegen', async () => {
-    const response = await server.app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json' },
-      payload: { query: '{ __schema { queryType { name } } __type(name: "Viewer") { fields { name } } }' },
-    });
-    expect(response.statusCode).toBe(200);
-    expect(
-      response.json<{ data: { __schema: { queryType: { name: string } } } }>().data.__schema.queryType.name,
-    ).toBe('Query');
+    const response = await execute<{ __schema: { queryType: { name: string } } }, never>(
+      server.app,
+      '{ __schema { queryType { name } } __type(name: "Viewer") { fields { name } } }',
+    );
+    expect(response.status).toBe(200);
+    expect(response.body.data?.__schema.queryType.name).toBe('Query');
   });
 
   it('serves the Apollo Sandbox landing page to browsers in development', async () => {
@@ -80,15 +72,10 @@ describe('the server over HTTP', () => {
       logStream: { write: () => {} },
     });
     const page = await app.inject({ method: 'GET', url: '/graphql', headers: { accept: 'text/html' } });
-    const introspection = await app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json' },
-      payload: { query: '{ __schema { queryType { name } } }' },
-    });
+    const introspection = await execute(app, '{ __schema { queryType { name } } }');
     await app.close();
     expect(page.body).not.toContain('sandbox');
-    expect(introspection.statusCode).toBe(400);
+    expect(introspection.status).toBe(400);
   });
 
   it('never writes a token, valid or not, into its logs', async () => {

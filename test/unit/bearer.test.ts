@@ -1,16 +1,9 @@
 import { readBearerToken } from '../../src/auth/bearer';
 import { bearerChallenge, insufficientScopeChallenge } from '../../src/auth/www-authenticate';
 import { AuthError } from '../../src/errors';
+import { thrown } from '../helpers/thrown';
 
-function reason(header: string | string[]): string {
-  try {
-    readBearerToken(header);
-  } catch (error) {
-    if (error instanceof AuthError) return error.reason;
-    throw error;
-  }
-  throw new Error('header accepted');
-}
+const reason = (header: string | string[]) => thrown(() => readBearerToken(header), AuthError).reason;
 
 describe('readBearerToken', () => {
   it('treats a missing header as an anonymous request', () => {

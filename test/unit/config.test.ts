@@ -1,14 +1,7 @@
 import { ConfigError, parseConfig, parseDurationSeconds } from '../../src/config';
+import { thrown } from '../helpers/thrown';
 
-function problems(env: Record<string, string>): readonly string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('configuration was accepted');
-}
+const problems = (env: Record<string, string>) => thrown(() => parseConfig(env), ConfigError).problems;
 
 const KEY = 'k'.repeat(32);
 
@@ -99,14 +92,10 @@ describe('parseConfig', () => {
 
   it('never echoes a secret in its messages', () => {
     const secret = 'short-secret-value';
-    const error = (() => {
-      try {
-        parseConfig({ NODE_ENV: 'production', SIGNING_KEYS: `a=${secret},b` });
-      } catch (caught) {
-        return caught as ConfigError;
-      }
-      throw new Error('accepted');
-    })();
+    const error = thrown(
+      () => parseConfig({ NODE_ENV: 'production', SIGNING_KEYS: `a=${secret},b` }),
+      ConfigError,
+    );
     expect(error.message).not.toContain(secret);
   });
 

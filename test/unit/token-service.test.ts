@@ -4,6 +4,7 @@ import { MAX_TOKEN_LENGTH } from '../../src/auth/token-service';
 import { AuthError, ForbiddenError, InputError } from '../../src/errors';
 import { manualClock } from '../fixtures/clock';
 import { FOREIGN_KEY, KEY_2026_11, KEY_2026_12 } from '../fixtures/keys';
+import { thrown } from '../helpers/thrown';
 import { craftToken, testTokenService, validClaims } from '../helpers/tokens';
 
 const NOW = 1_800_000_000;
@@ -14,15 +15,7 @@ function decode(segment: string): Record<string, unknown> {
 }
 
 /** The AuthError a verification throws, so tests can assert both the public reason and the check. */
-function refusal(verify: () => unknown): AuthError {
-  try {
-    verify();
-  } catch (error) {
-    if (error instanceof AuthError) return error;
-    throw error;
-  }
-  throw new Error('the token was accepted');
-}
+const refusal = (verify: () => unknown) => thrown(verify, AuthError);
 
 describe('token service: issuing', () => {
   const clock = manualClock(NOW);
@@ -85,16 +78,7 @@ describe('token service: issuing', () => {
     ['a zero lifetime', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 0 }, 'expiresIn'],
     ['a fractional lifetime', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 1.5 }, 'expiresIn'],
   ])('refuses %s with BAD_USER_INPUT naming the field', (_case, input, field) => {
-    const error = (() => {
-      try {
-        tokens.issue(input);
-      } catch (caught) {
-        return caught;
-      }
-      return undefined;
-    })();
-    expect(error).toBeInstanceOf(InputError);
-    expect(error).toMatchObject({ code: 'BAD_USER_INPUT', field });
+    expect(thrown(() => tokens.issue(input), InputError)).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });
 
   it('honours a requested lifetime up to the maximum', () => {
