@@ -115,6 +115,26 @@ describe('refused credentials over HTTP (RFC 6750)', () => {
     expect(response.body.data).toBeUndefined();
   });
 
+  it('answers every random header value with 200 or 401, never a crash or a 500', async () => {
+    // A fixed-seed generator keeps the run repeatable while covering many shapes of garbage.
+    let seed = 42;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+    const alphabet = ` !"#$%&'()*+,-./0123456789:;<=>?@ABCXYZ[\\]^_\`abcxyz{|}~\u00a0\u00ff`;
+    for (let round = 0; round < 300; round += 1) {
+      const length = next() % 200;
+      let text = '';
+      for (let i = 0; i < length; i += 1) text += alphabet[next() % alphabet.length];
+      const prefix = ['', 'Bearer ', 'bearer  ', 'Basic '][next() % 4]!;
+      const response = await execute(
+        server.app,
+        PermissionsDocument,
+        {},
+        { authorization: `${prefix}${text}`.trim() },
+      );
+      expect([200, 401]).toContain(response.status);
+    }
+  });
+
   it('stays up: a valid request still succeeds after every refusal', async () => {
     const response = await execute(server.app, MeDocument, {}, { token });
     expect(response.body.data?.me.id).toBe('4');
