@@ -1,6 +1,13 @@
+import { type Logger } from 'pino';
+import { type AccountService, createAccountService } from './accounts/account-service';
+import { createLoginThrottle } from './accounts/login-throttle';
+import { createPasswordHasher } from './accounts/password-hasher';
+import { createUserAdminService, type UserAdminService } from './accounts/user-admin-service';
 import { resolveKeyRing } from './auth/dev-key';
 import { createTokenService, type TokenService } from './auth/token-service';
 import { type Config, parseConfig } from './config';
+import { type Database, openDatabase } from './db/database';
+import { migrateToLatest } from './db/migrations';
 
 export interface Runtime {
   readonly config: Config;
@@ -10,11 +17,14 @@ export interface Runtime {
 }
 
 /**
- * What the server and the token CLI share: the configuration, the key ring and the token service, built
- * from the same environment so that a token one mints the other accepts.
+ * What the server and the token CLI share: the configuration and the token service, built from the same
+ * environment so that a token one mints the other accepts.
  * @throws ConfigError for invalid configuration; Error when the development key file is unusable
  */
-export function loadRuntime(env: Readonly<Record<string, string | undefined>>): Runtime {
+export function loadRuntime(
+  env: Readonly<Record<string, string | undefined>>,
+  options: { clock?: () => number } = {},
+): Runtime {
   const config = parseConfig(env);
   const { keyRing, usesDevKey } = resolveKeyRing(config);
   const tokens = createTokenService({
@@ -24,6 +34,7 @@ export function loadRuntime(env: Readonly<Record<string, string | undefined>>): 
     accessTokenTtlSeconds: config.jwt.accessTokenTtlSeconds,
     maxTokenTtlSeconds: config.jwt.maxTokenTtlSeconds,
     clockToleranceSeconds: config.jwt.clockToleranceSeconds,
+    ...(options.clock && { clock: options.clock }),
   });
   const warnings = [...config.warnings];
   if (usesDevKey) {
@@ -32,4 +43,44 @@ export function loadRuntime(env: Readonly<Record<string, string | undefined>>): 
     );
   }
   return { config, tokens, warnings };
+}
+
+export interface Services {
+  readonly database: Database;
+  readonly accounts: AccountService;
+  readonly users: UserAdminService;
+}
+
+/**
+ * Opens the database, applies pending migrations and builds the account services.
+ * @throws Error when the database cannot be reached or migrated; the database is closed again
+ */
+export async function startServices(
+  { config, tokens }: Pick<Runtime, 'config' | 'tokens'>,
+  logger: Logger,
+  options: { clock?: () => number } = {},
+): Promise<Services> {
+  const database = openDatabase(config.database, (error) =>
+    logger.warn({ err: { message: error.message } }, 'database connection lost'),
+  );
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
+    const hasher = createPasswordHasher(config.accounts.passwordScryptLog2N);
+    const throttle = await createLoginThrottle(config.accounts, database.pool);
+    const clock = options.clock && { clock: options.clock };
+    const accounts = await createAccountService({
+      db: database.db,
+      tokens,
+      hasher,
+      throttle,
+      settings: config.accounts,
+      log: logger,
+      ...clock,
+    });
+    return { database, accounts, users: createUserAdminService({ db: database.db, hasher, ...clock }) };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 }

@@ -17,6 +17,8 @@ export interface Config {
     readonly logLevel: LogLevel;
     /** How long shutdown waits for in-flight requests before giving up. */
     readonly shutdownTimeoutMs: number;
+    /** fastify's trustProxy: false, true, or the proxy addresses/CIDRs whose X-Forwarded-For is believed. */
+    readonly trustProxy: boolean | readonly string[];
   };
   readonly jwt: {
     readonly issuer: string;
@@ -29,7 +31,26 @@ export interface Config {
     readonly keys: readonly SigningKeyConfig[] | null;
     readonly activeKeyId: string | null;
   };
-  /** Git-ignored folder for local state: the development signing key. */
+  readonly database: {
+    /** `sqlite:<path>` (or `sqlite::memory:`) or `postgres://…`. */
+    readonly url: string;
+    readonly engine: 'sqlite' | 'postgres';
+    /** A query (or a connection attempt) taking longer fails with SERVICE_UNAVAILABLE. */
+    readonly queryTimeoutMs: number;
+  };
+  readonly accounts: {
+    readonly refreshTokenTtlSeconds: number;
+    /** A session (a refresh-token family) ends this long after login, however often it is refreshed. */
+    readonly sessionMaxAgeSeconds: number;
+    /** A refresh token presented again within this window after its rotation is a concurrent refresh, not theft. */
+    readonly refreshReuseGraceSeconds: number;
+    /** scrypt cost: N = 2^log2N. */
+    readonly passwordScryptLog2N: number;
+    readonly loginMaxFailuresPerUsername: number;
+    readonly loginMaxFailuresPerIp: number;
+    readonly loginThrottleWindowSeconds: number;
+  };
+  /** Git-ignored folder for local state: the development signing key and the SQLite database. */
   readonly dataDir: string;
   /** Problems that do not stop startup outside production; the caller logs them. */
   readonly warnings: readonly string[];
@@ -42,6 +63,7 @@ export const PACKAGE_NAME = 'graphql-jwt-api';
 /** RFC 7518 §3.2: an HS256 key must be at least as long as the hash output. */
 export const MIN_SECRET_BYTES = 32;
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/;
 
 /** Thrown by {@link parseConfig}; `problems` lists every bad key, one line each. */
 export class ConfigError extends Error {
@@ -129,6 +151,36 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const logLevel = read<LogLevel>('LOG_LEVEL', z.enum(LOG_LEVELS), 'info');
   const shutdownTimeoutSeconds = read('SHUTDOWN_TIMEOUT', duration(600), 10);
   const dataDir = read('DATA_DIR', nonEmpty, '.data');
+  const trustProxy = read<boolean | string[]>(
+    'TRUST_PROXY',
+    z.string().transform((value) => {
+      if (value === 'true' || value === 'false') return value === 'true';
+      return value
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean);
+    }),
+    false,
+  );
+
+  const databaseUrl = read(
+    'DATABASE_URL',
+    z.string().regex(DATABASE_URL, 'expected sqlite:<path> or postgres://…'),
+    `sqlite:${dataDir}/api.sqlite`,
+  );
+  const queryTimeoutSeconds = read('DB_QUERY_TIMEOUT', duration(300), 5);
+  const refreshTtl = read('REFRESH_TOKEN_TTL', duration(365 * 86_400), 14 * 86_400);
+  const sessionMaxAge = read('SESSION_MAX_AGE', duration(365 * 86_400), 30 * 86_400);
+  const reuseGrace = read('REFRESH_REUSE_GRACE', duration(60), 2);
+  const scryptLog2N = read('PASSWORD_SCRYPT_LOG2N', z.coerce.number().int().min(10).max(20), 15);
+  const maxFailuresPerUsername = read('LOGIN_MAX_FAILURES_PER_USERNAME', z.coerce.number().int().min(1), 10);
+  const maxFailuresPerIp = read('LOGIN_MAX_FAILURES_PER_IP', z.coerce.number().int().min(1), 50);
+  const throttleWindow = read('LOGIN_THROTTLE_WINDOW', duration(86_400), 15 * 60);
+  if (refreshTtl < 60) problems.push('REFRESH_TOKEN_TTL: must be at least a minute');
+  if (sessionMaxAge < refreshTtl) problems.push('SESSION_MAX_AGE: must be at least REFRESH_TOKEN_TTL');
+  if (queryTimeoutSeconds < 1) problems.push('DB_QUERY_TIMEOUT: must be at least one second');
+  if (production && scryptLog2N < 14) problems.push('PASSWORD_SCRYPT_LOG2N: at least 14 in production');
+  if (throttleWindow < 1) problems.push('LOGIN_THROTTLE_WINDOW: must be at least one second');
 
   const issuer = read('JWT_ISSUER', nonEmpty, PACKAGE_NAME);
   const audience = read('JWT_AUDIENCE', nonEmpty, PACKAGE_NAME);
@@ -171,7 +223,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
     env: nodeEnv,
-    server: { host, port, logLevel, shutdownTimeoutMs: shutdownTimeoutSeconds * 1000 },
+    server: { host, port, logLevel, shutdownTimeoutMs: shutdownTimeoutSeconds * 1000, trustProxy },
     jwt: {
       issuer,
       audience,
@@ -180,6 +232,20 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       clockToleranceSeconds: tolerance,
       keys,
       activeKeyId,
+    },
+    database: {
+      url: databaseUrl,
+      engine: databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+      queryTimeoutMs: queryTimeoutSeconds * 1000,
+    },
+    accounts: {
+      refreshTokenTtlSeconds: refreshTtl,
+      sessionMaxAgeSeconds: sessionMaxAge,
+      refreshReuseGraceSeconds: reuseGrace,
+      passwordScryptLog2N: scryptLog2N,
+      loginMaxFailuresPerUsername: maxFailuresPerUsername,
+      loginMaxFailuresPerIp: maxFailuresPerIp,
+      loginThrottleWindowSeconds: throttleWindow,
     },
     dataDir,
     warnings,

@@ -9,6 +9,12 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   'BAD_USER_INPUT',
   'INTERNAL_SERVER_ERROR',
+  'NOT_FOUND',
+  'INVALID_CREDENTIALS',
+  'REFRESH_TOKEN_INVALID',
+  'REFRESH_TOKEN_REUSED',
+  'TOO_MANY_REQUESTS',
+  'SERVICE_UNAVAILABLE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -84,13 +90,38 @@ export class AuthError extends AppError {
   }
 }
 
-/** Input that breaks a documented rule; `field` names the offending input field. */
+/** Input that breaks a documented rule; `field` names the offending input field, `rule` the rule. */
 export class InputError extends AppError {
   constructor(
     message: string,
     readonly field?: string,
+    readonly rule?: string,
   ) {
     super('BAD_USER_INPUT', message);
+  }
+}
+
+/** The thing a caller named does not exist (or is not theirs to see). */
+export class NotFoundError extends AppError {
+  constructor(message: string) {
+    super('NOT_FOUND', message);
+  }
+}
+
+/** Too many attempts; the client may retry after `retryAfterSeconds`. */
+export class RateLimitError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('TOO_MANY_REQUESTS', `Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
+  }
+}
+
+/**
+ * A dependency (the database) failed or was too slow. The cause is kept for the log line and never shown
+ * to the client.
+ */
+export class ServiceUnavailableError extends AppError {
+  constructor(cause: unknown) {
+    super('SERVICE_UNAVAILABLE', 'The service is temporarily unavailable. Try again shortly.', { cause });
   }
 }
 
@@ -109,7 +140,11 @@ export class ForbiddenError extends AppError {
 export function toGraphQLError(error: AppError): GraphQLError {
   const extensions: Record<string, unknown> = { code: error.code };
   if (error instanceof AuthError) extensions.reason = error.reason;
-  if (error instanceof InputError && error.field) extensions.field = error.field;
+  if (error instanceof InputError) {
+    if (error.field) extensions.field = error.field;
+    if (error.rule) extensions.rule = error.rule;
+  }
+  if (error instanceof RateLimitError) extensions.retryAfterSeconds = error.retryAfterSeconds;
   if (error instanceof ForbiddenError) {
     extensions.requiredScopes = error.requiredScopes;
     extensions.missingScopes = error.missingScopes;

@@ -1,10 +1,17 @@
 import 'reflect-metadata';
 import { config as loadDotenv } from 'dotenv';
-import { loadRuntime, type Runtime } from './bootstrap';
+import { ensureDemoAdmin } from './accounts/demo-admin';
+import { loadRuntime, type Runtime, startServices } from './bootstrap';
 import { ConfigError } from './config';
+import { createLogger } from './logger';
 import { createServer } from './server';
 
-/** Process glue: configuration, listening, signals. The only server file that reads process.env or exits. */
+function causeOf(error: unknown): string {
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `${error instanceof Error ? error.message : String(error)}${cause}`;
+}
+
+/** Process glue: configuration, database, listening, signals. The only server file that reads process.env or exits. */
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   let runtime: Runtime;
@@ -15,35 +22,56 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { config, tokens, warnings } = runtime;
-  const app = await createServer(config, { tokens });
-  for (const warning of warnings) app.log.warn(warning);
+  const logger = createLogger(config.server.logLevel);
+  for (const warning of warnings) logger.warn(warning);
+
+  let services;
+  try {
+    services = await startServices(runtime, logger);
+  } catch (error) {
+    logger.fatal(`cannot start: ${causeOf(error)}`);
+    process.exit(1);
+  }
+  if (config.env === 'development') {
+    const password = await ensureDemoAdmin(services.users);
+    if (password) {
+      // Shown once, on the terminal only: it is not in the logs and is never printed again.
+      process.stderr.write(
+        `\nCreated the demo admin for this empty development database (shown once):\n  username: admin\n  password: ${password}\n\n`,
+      );
+    }
+  }
+  const app = await createServer(config, { logger, tokens, ...services });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const deadline = setTimeout(() => {
-      app.log.error('shutdown timed out; exiting with requests still open');
+      logger.error('shutdown timed out; exiting with requests still open');
       process.exit(1);
     }, config.server.shutdownTimeoutMs);
     deadline.unref();
-    app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    app
+      .close()
+      .then(() => services.database.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${causeOf(error)}`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
   const address = await app.listen({ host: config.server.host, port: config.server.port });
-  app.log.info(`GraphQL endpoint: ${address}/graphql`);
+  logger.info(`GraphQL endpoint: ${address}/graphql`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`startup failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`startup failed: ${causeOf(error)}\n`);
   process.exit(1);
 });

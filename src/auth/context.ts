@@ -23,7 +23,10 @@ export function createContextFunction({ tokens, realm }: ContextFunctionOptions)
     try {
       const token = readBearerToken(request.headers.authorization);
       // A fresh object per request: graphql-shield keeps its per-request rule cache on the context.
-      return { identity: token === undefined ? ANONYMOUS : identityFromToken(tokens.verify(token)) };
+      return {
+        identity: token === undefined ? ANONYMOUS : identityFromToken(tokens.verify(token)),
+        client: { ip: request.ip, userAgent: request.headers['user-agent'] },
+      };
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       // The reason and the failed check, never the token or anything read from it.

@@ -24,7 +24,17 @@ export function identityFromToken(token: VerifiedToken): AuthenticatedIdentity {
   });
 }
 
-/** The GraphQL context: identity only. Services reach resolvers through their constructors. */
+/** Where the request came from: sessions record it and login throttling counts by it. */
+export interface ClientInfo {
+  readonly ip: string;
+  readonly userAgent: string | undefined;
+}
+
+/**
+ * The GraphQL context: who is calling and from where. Services reach resolvers through their
+ * constructors, and what a caller may do is the permission map's business.
+ */
 export interface RequestContext {
   readonly identity: Identity;
+  readonly client: ClientInfo;
 }

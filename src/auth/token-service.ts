@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import njwt from 'njwt';
 import { AuthError, ForbiddenError, InputError, type TokenFailureDetail } from '../errors';
 import { type KeyRing } from './key-ring';
-import { isScopeToken, MAX_SCOPES, missingScopes } from './scopes';
+import { checkScopes, isScopeToken, MAX_SCOPES, missingScopes } from './scopes';
 
 /*
  * The only module that knows njwt exists. njwt builds and signs tokens and computes the HMAC that a
@@ -154,22 +154,12 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     if (!isBoundedText(input.username, MAX_USERNAME_LENGTH)) {
       throw new InputError(`username must be 1-${MAX_USERNAME_LENGTH} printable characters`, 'username');
     }
-    if (
-      !Array.isArray(input.scopes) ||
-      input.scopes.length > MAX_SCOPES ||
-      !input.scopes.every(isScopeToken)
-    ) {
-      throw new InputError(
-        `scopes must be at most ${MAX_SCOPES} scope tokens (RFC 6749 §3.3: no spaces, quotes or backslashes)`,
-        'scopes',
-      );
-    }
+    const scopes = checkScopes(input.scopes);
     const ttl = input.ttlSeconds ?? options.accessTokenTtlSeconds;
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > options.maxTokenTtlSeconds) {
       throw new InputError(`the lifetime must be 1-${options.maxTokenTtlSeconds} seconds`, 'expiresIn');
     }
 
-    const scopes = [...new Set(input.scopes)];
     const missing = grantableScopes ? missingScopes(grantableScopes, scopes) : [];
     if (missing.length > 0) {
       throw new ForbiddenError(

@@ -3,8 +3,16 @@ import { buildSchema, type ContainerType } from 'type-graphql';
 import { IssueTokenResolver } from './issue-token.resolver';
 import { MeResolver } from './me.resolver';
 import { PermissionsResolver } from './permissions.resolver';
+import { SessionResolver } from './session.resolver';
+import { UsersResolver } from './users.resolver';
 
-export const RESOLVERS = [MeResolver, PermissionsResolver, IssueTokenResolver] as const;
+export const RESOLVERS = [
+  MeResolver,
+  PermissionsResolver,
+  IssueTokenResolver,
+  SessionResolver,
+  UsersResolver,
+] as const;
 
 /**
  * Builds the executable schema from the type-graphql classes.

@@ -20,9 +20,19 @@ export const ROOT_PERMISSIONS: Readonly<Record<RootType, Readonly<Record<string,
   Query: Object.freeze({
     me: authenticated(),
     permissions: PUBLIC,
+    users: authenticated('admin'),
   }),
   Mutation: Object.freeze({
     issueToken: authenticated('admin'),
+    login: PUBLIC,
+    refreshToken: PUBLIC,
+    logout: authenticated(),
+    revokeAllSessions: authenticated(),
+    changePassword: authenticated(),
+    createUser: authenticated('admin'),
+    setUserScopes: authenticated('admin'),
+    disableUser: authenticated('admin'),
+    enableUser: authenticated('admin'),
   }),
 });
 
@@ -30,4 +40,12 @@ export const ROOT_PERMISSIONS: Readonly<Record<RootType, Readonly<Record<string,
  * Object types whose fields anyone may read once a root field has handed them out: the root field's rule
  * already decided whether the caller may see the object at all.
  */
-export const OPEN_TYPES: readonly string[] = Object.freeze(['Viewer', 'OperationPermission', 'IssuedToken']);
+export const OPEN_TYPES: readonly string[] = Object.freeze([
+  'Viewer',
+  'OperationPermission',
+  'IssuedToken',
+  'AuthPayload',
+  'User',
+  'UserPage',
+  'PageInfo',
+]);

@@ -12,29 +12,34 @@ const notExposed = new GraphQLError('This field is not available.', { extensions
 
 type Rule = IRule | typeof allow;
 
-function ruleFor(access: Access): Rule {
+function ruleFor(access: Access, rules: Map<string, Rule>): Rule {
   if (access.kind === 'public') return allow;
   const required = access.scopes;
+  const name = `authenticated:${required.join(' ')}`;
+  // One rule per requirement: shield wants unique names, and its per-request cache is then shared too.
+  const known = rules.get(name);
+  if (known) return known;
   // 'contextual': evaluated once per request and rule, whatever the number of fields it guards.
-  return rule(`authenticated:${required.join(' ')}`, { cache: 'contextual' })(
-    (_parent, _args, context: RequestContext) => {
-      const { identity } = context;
-      if (!identity.authenticated) return authenticationRequired;
-      const missing = missingScopes(identity.scopes, required);
-      if (missing.length === 0) return true;
-      return toGraphQLError(
-        new ForbiddenError(`Missing required scope: ${missing.join(', ')}.`, required, missing),
-      );
-    },
-  );
+  const created = rule(name, { cache: 'contextual' })((_parent, _args, context: RequestContext) => {
+    const { identity } = context;
+    if (!identity.authenticated) return authenticationRequired;
+    const missing = missingScopes(identity.scopes, required);
+    if (missing.length === 0) return true;
+    return toGraphQLError(
+      new ForbiddenError(`Missing required scope: ${missing.join(', ')}.`, required, missing),
+    );
+  });
+  rules.set(name, created);
+  return created;
 }
 
 /** @returns the graphql-shield middleware for the permission map, denying everything it does not name */
 export function createPermissions() {
   const tree: Record<string, Rule | Record<string, Rule>> = {};
+  const rules = new Map<string, Rule>();
   for (const [type, fields] of Object.entries(ROOT_PERMISSIONS)) {
     tree[type] = Object.fromEntries(
-      Object.entries(fields).map(([field, access]) => [field, ruleFor(access)]),
+      Object.entries(fields).map(([field, access]) => [field, ruleFor(access, rules)]),
     );
   }
   for (const type of OPEN_TYPES) tree[type] = allow;

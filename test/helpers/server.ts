@@ -1,33 +1,45 @@
 import { type TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type FastifyInstance } from 'fastify';
 import { type FormattedExecutionResult, print } from 'graphql';
+import { loadRuntime, type Services, startServices } from '../../src/bootstrap';
 import { type TokenService } from '../../src/auth/token-service';
-import { parseConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
 import { createServer } from '../../src/server';
 import { TEST_ENV } from '../fixtures/keys';
-import { testTokenService } from './tokens';
 
 export interface TestServer {
   readonly app: FastifyInstance;
   readonly tokens: TokenService;
+  readonly services: Services;
   /** Every JSON log line the server wrote, raw, so tests can search them for leaks. */
   readonly logs: string[];
   close(): Promise<void>;
 }
 
-/** A real server (fastify + Apollo + shield) on the test configuration; requests go through `inject`. */
+/**
+ * A real server (fastify + Apollo + shield + the account services) on the test configuration, with an
+ * in-memory SQLite database unless `env` names another; requests go through `inject`.
+ */
 export async function startTestServer(
   options: { env?: Readonly<Record<string, string>>; clock?: () => number } = {},
 ): Promise<TestServer> {
-  const env = { ...TEST_ENV, ...options.env };
-  const tokens = testTokenService({ env, ...(options.clock && { clock: options.clock }) });
+  const env = { ...TEST_ENV, DATABASE_URL: 'sqlite::memory:', ...options.env };
+  const runtime = loadRuntime(env, options.clock ? { clock: options.clock } : {});
   const logs: string[] = [];
-  const app = await createServer(parseConfig(env), {
-    tokens,
-    logStream: { write: (line) => logs.push(line) },
-  });
+  const logger = createLogger(runtime.config.server.logLevel, { write: (line) => logs.push(line) });
+  const services = await startServices(runtime, logger, options.clock ? { clock: options.clock } : {});
+  const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, ...services });
   await app.ready();
-  return { app, tokens, logs, close: () => app.close() };
+  return {
+    app,
+    tokens: runtime.tokens,
+    services,
+    logs,
+    close: async () => {
+      await app.close();
+      await services.database.close();
+    },
+  };
 }
 
 export interface GraphQLResponse<TData> {
@@ -38,14 +50,14 @@ export interface GraphQLResponse<TData> {
 }
 
 /**
- * POSTs a typed operation (or, for ad hoc queries, a string) over HTTP (fastify inject), so the context function runs exactly as in production.
- * `authorization` is sent verbatim; `token` is sent as `Bearer <token>`.
+ * POSTs a typed operation (or, for ad hoc queries, a string) over HTTP (fastify inject), so the context
+ * function runs exactly as in production. `authorization` is sent verbatim; `token` as `Bearer <token>`.
  */
 export async function execute<TData, TVariables>(
   app: FastifyInstance,
   document: TypedDocumentNode<TData, TVariables> | string,
   variables?: TVariables,
-  auth: { token?: string; authorization?: string } = {},
+  auth: { token?: string; authorization?: string; ip?: string } = {},
 ): Promise<GraphQLResponse<TData>> {
   const authorization = auth.authorization ?? (auth.token === undefined ? undefined : `Bearer ${auth.token}`);
   const response = await app.inject({
@@ -55,6 +67,7 @@ export async function execute<TData, TVariables>(
       'content-type': 'application/json',
       ...(authorization !== undefined && { authorization }),
     },
+    ...(auth.ip && { remoteAddress: auth.ip }),
     payload: JSON.stringify({ query: typeof document === 'string' ? document : print(document), variables }),
   });
   return {

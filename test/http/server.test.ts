@@ -1,9 +1,5 @@
-import { parseConfig } from '../../src/config';
-import { createServer } from '../../src/server';
 import { PermissionsDocument, MeDocument } from '../generated/graphql';
-import { TEST_ENV } from '../fixtures/keys';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
-import { testTokenService } from '../helpers/tokens';
 import { ROOT_PERMISSIONS } from '../../src/permissions/permission-map';
 
 describe('the server over HTTP', () => {
@@ -24,13 +20,35 @@ describe('the server over HTTP', () => {
     const response = await execute(server.app, PermissionsDocument);
     expect(response.status).toBe(200);
     const published = response.body.data!.permissions;
-    expect(published).toEqual([
-      { operation: 'me', type: 'QUERY', requiresAuthentication: true, requiredScopes: [] },
-      { operation: 'permissions', type: 'QUERY', requiresAuthentication: false, requiredScopes: [] },
-      { operation: 'issueToken', type: 'MUTATION', requiresAuthentication: true, requiredScopes: ['admin'] },
-    ]);
-    const fromMap = Object.values(ROOT_PERMISSIONS).flatMap((fields) => Object.keys(fields));
-    expect(published.map((entry) => entry.operation).sort()).toEqual(fromMap.sort());
+    const fromMap = Object.entries(ROOT_PERMISSIONS).flatMap(([type, fields]) =>
+      Object.entries(fields)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([operation, access]) => ({
+          operation,
+          type: type.toUpperCase(),
+          requiresAuthentication: access.kind === 'authenticated',
+          requiredScopes: access.kind === 'authenticated' ? access.scopes : [],
+        })),
+    );
+    expect(published).toEqual(fromMap);
+    expect(published).toContainEqual({
+      operation: 'me',
+      type: 'QUERY',
+      requiresAuthentication: true,
+      requiredScopes: [],
+    });
+    expect(published).toContainEqual({
+      operation: 'login',
+      type: 'MUTATION',
+      requiresAuthentication: false,
+      requiredScopes: [],
+    });
+    expect(published).toContainEqual({
+      operation: 'issueToken',
+      type: 'MUTATION',
+      requiresAuthentication: true,
+      requiredScopes: ['admin'],
+    });
   });
 
   it('answers 401 when a refused non-null field nulls the whole response', async () => {
@@ -53,27 +71,29 @@ describe('the server over HTTP', () => {
   });
 
   it('serves the Apollo Sandbox landing page to browsers in development', async () => {
-    const env = { ...TEST_ENV, NODE_ENV: 'development' };
-    const app = await createServer(parseConfig(env), {
-      tokens: testTokenService({ env }),
-      logStream: { write: () => {} },
+    const development = await startTestServer({ env: { NODE_ENV: 'development' } });
+    const response = await development.app.inject({
+      method: 'GET',
+      url: '/graphql',
+      headers: { accept: 'text/html' },
     });
-    const response = await app.inject({ method: 'GET', url: '/graphql', headers: { accept: 'text/html' } });
-    await app.close();
+    await development.close();
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/text\/html/);
     expect(response.body).toContain('sandbox');
   });
 
   it('turns introspection and the landing page off in production', async () => {
-    const env = { ...TEST_ENV, NODE_ENV: 'production' };
-    const app = await createServer(parseConfig(env), {
-      tokens: testTokenService({ env }),
-      logStream: { write: () => {} },
+    const production = await startTestServer({
+      env: { NODE_ENV: 'production', PASSWORD_SCRYPT_LOG2N: '14' },
     });
-    const page = await app.inject({ method: 'GET', url: '/graphql', headers: { accept: 'text/html' } });
-    const introspection = await execute(app, '{ __schema { queryType { name } } }');
-    await app.close();
+    const page = await production.app.inject({
+      method: 'GET',
+      url: '/graphql',
+      headers: { accept: 'text/html' },
+    });
+    const introspection = await execute(production.app, '{ __schema { queryType { name } } }');
+    await production.close();
     expect(page.body).not.toContain('sandbox');
     expect(introspection.status).toBe(400);
   });

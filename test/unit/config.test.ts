@@ -10,7 +10,13 @@ describe('parseConfig', () => {
     const config = parseConfig({});
     expect(config).toEqual({
       env: 'development',
-      server: { host: 'localhost', port: 4000, logLevel: 'info', shutdownTimeoutMs: 10_000 },
+      server: {
+        host: 'localhost',
+        port: 4000,
+        logLevel: 'info',
+        shutdownTimeoutMs: 10_000,
+        trustProxy: false,
+      },
       jwt: {
         issuer: 'graphql-jwt-api',
         audience: 'graphql-jwt-api',
@@ -19,6 +25,16 @@ describe('parseConfig', () => {
         clockToleranceSeconds: 5,
         keys: null,
         activeKeyId: null,
+      },
+      database: { url: 'sqlite:.data/api.sqlite', engine: 'sqlite', queryTimeoutMs: 5000 },
+      accounts: {
+        refreshTokenTtlSeconds: 14 * 86_400,
+        sessionMaxAgeSeconds: 30 * 86_400,
+        refreshReuseGraceSeconds: 2,
+        passwordScryptLog2N: 15,
+        loginMaxFailuresPerUsername: 10,
+        loginMaxFailuresPerIp: 50,
+        loginThrottleWindowSeconds: 900,
       },
       dataDir: '.data',
       warnings: [],
@@ -148,6 +164,62 @@ describe('parseConfig', () => {
       ],
       [{ SIGNING_KEY: KEY, SIGNING_KEY_ID: 'x/y' }, 'SIGNING_KEY_ID: must match [A-Za-z0-9._-]{1,64}'],
       [{ SIGNING_KEY_ID: 'a' }, 'SIGNING_KEY_ID: set without SIGNING_KEY or SIGNING_KEYS'],
+    ])('refuses %j', (env, problem) => {
+      expect(problems(env)).toEqual([problem]);
+    });
+  });
+
+  describe('database and accounts', () => {
+    it('reads the database and account settings', () => {
+      const config = parseConfig({
+        DATABASE_URL: 'postgres://api@db.internal:5432/api',
+        DB_QUERY_TIMEOUT: '3s',
+        TRUST_PROXY: '10.0.0.0/8, 127.0.0.1',
+        REFRESH_TOKEN_TTL: '7d',
+        SESSION_MAX_AGE: '60d',
+        REFRESH_REUSE_GRACE: '5s',
+        PASSWORD_SCRYPT_LOG2N: '16',
+        LOGIN_MAX_FAILURES_PER_USERNAME: '5',
+        LOGIN_MAX_FAILURES_PER_IP: '100',
+        LOGIN_THROTTLE_WINDOW: '1h',
+      });
+      expect(config.database).toEqual({
+        url: 'postgres://api@db.internal:5432/api',
+        engine: 'postgres',
+        queryTimeoutMs: 3000,
+      });
+      expect(config.server.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+      expect(config.accounts).toEqual({
+        refreshTokenTtlSeconds: 7 * 86_400,
+        sessionMaxAgeSeconds: 60 * 86_400,
+        refreshReuseGraceSeconds: 5,
+        passwordScryptLog2N: 16,
+        loginMaxFailuresPerUsername: 5,
+        loginMaxFailuresPerIp: 100,
+        loginThrottleWindowSeconds: 3600,
+      });
+    });
+
+    it('puts the default SQLite file in DATA_DIR', () => {
+      expect(parseConfig({ DATA_DIR: '/srv/api' }).database.url).toBe('sqlite:/srv/api/api.sqlite');
+    });
+
+    it('refuses an unknown database scheme without echoing the URL', () => {
+      const found = problems({ DATABASE_URL: 'mysql://root:hunter2@db/api' });
+      expect(found).toEqual([expect.stringMatching(/^DATABASE_URL: /)]);
+      expect(found.join()).not.toContain('hunter2');
+    });
+
+    it.each([
+      [
+        { SESSION_MAX_AGE: '1d', REFRESH_TOKEN_TTL: '2d' },
+        'SESSION_MAX_AGE: must be at least REFRESH_TOKEN_TTL',
+      ],
+      [{ REFRESH_TOKEN_TTL: '30s' }, 'REFRESH_TOKEN_TTL: must be at least a minute'],
+      [
+        { NODE_ENV: 'production', SIGNING_KEY: KEY, PASSWORD_SCRYPT_LOG2N: '12' },
+        'PASSWORD_SCRYPT_LOG2N: at least 14 in production',
+      ],
     ])('refuses %j', (env, problem) => {
       expect(problems(env)).toEqual([problem]);
     });

@@ -5,13 +5,26 @@ import {
   ERROR_CODES,
   ForbiddenError,
   InputError,
+  RateLimitError,
+  ServiceUnavailableError,
   toGraphQLError,
 } from '../../src/errors';
 
 // Clients switch on these strings: changing one is a breaking change, so it must be deliberate.
 describe('stable error codes', () => {
   it('keeps the published codes', () => {
-    expect(ERROR_CODES).toEqual(['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'INTERNAL_SERVER_ERROR']);
+    expect(ERROR_CODES).toEqual([
+      'UNAUTHENTICATED',
+      'FORBIDDEN',
+      'BAD_USER_INPUT',
+      'INTERNAL_SERVER_ERROR',
+      'NOT_FOUND',
+      'INVALID_CREDENTIALS',
+      'REFRESH_TOKEN_INVALID',
+      'REFRESH_TOKEN_REUSED',
+      'TOO_MANY_REQUESTS',
+      'SERVICE_UNAVAILABLE',
+    ]);
   });
 
   it('keeps the published authentication reasons, each with a message', () => {
@@ -35,6 +48,20 @@ describe('stable error codes', () => {
       code: 'BAD_USER_INPUT',
       field: 'subject',
     });
+    expect(toGraphQLError(new InputError('short', 'password', 'min_length')).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'password',
+      rule: 'min_length',
+    });
+    expect(toGraphQLError(new RateLimitError(30)).extensions).toEqual({
+      code: 'TOO_MANY_REQUESTS',
+      retryAfterSeconds: 30,
+    });
+    const unavailable = toGraphQLError(
+      new ServiceUnavailableError(new Error('connect ECONNREFUSED 10.0.0.1:5432')),
+    );
+    expect(unavailable.extensions).toEqual({ code: 'SERVICE_UNAVAILABLE' });
+    expect(unavailable.message).not.toContain('ECONNREFUSED');
     expect(toGraphQLError(new ForbiddenError('no', ['admin', 'read'], ['admin'])).extensions).toEqual({
       code: 'FORBIDDEN',
       requiredScopes: ['admin', 'read'],

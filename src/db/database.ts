@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Pool, types } from 'pg';
+import { type Config } from '../config';
+import { type DatabaseSchema } from './schema';
+
+const INT8_OID = 20;
+
+export interface Database {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly engine: 'sqlite' | 'postgres';
+  /** The PostgreSQL pool, for the shared login limiter; undefined on SQLite. */
+  readonly pool: Pool | undefined;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database named by `DATABASE_URL`. Nothing is queried yet: a PostgreSQL server that is down
+ * shows up on the first query (as SERVICE_UNAVAILABLE), not here, so the API still starts and serves `me`.
+ */
+export function openDatabase(config: Config['database'], onIdleError?: (error: Error) => void): Database {
+  if (config.engine === 'sqlite') {
+    const file = config.url.slice('sqlite:'.length);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    const sqlite = new SqliteDatabase(file, { timeout: config.queryTimeoutMs });
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return { db, engine: 'sqlite', pool: undefined, close: () => db.destroy() };
+  }
+
+  const pool = new Pool({
+    connectionString: config.url,
+    max: 10,
+    connectionTimeoutMillis: config.queryTimeoutMs,
+    query_timeout: config.queryTimeoutMs,
+    statement_timeout: config.queryTimeoutMs,
+    // bigint columns hold epoch milliseconds: well inside Number's exact range.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID ? Number : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
+    },
+  });
+  // An idle client losing its server must not become an unhandled 'error' event that ends the process.
+  pool.on('error', (error) => onIdleError?.(error));
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  return { db, engine: 'postgres', pool, close: () => db.destroy() };
+}

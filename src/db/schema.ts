@@ -1,0 +1,42 @@
+/**
+ * The tables, as Kysely sees them. Times are epoch milliseconds (bigint) and ids are UUID strings, so the
+ * same queries run unchanged on SQLite and PostgreSQL.
+ */
+export interface UsersTable {
+  id: string;
+  /** As the user typed it, for display. */
+  username: string;
+  /** Lower-cased username: the unique, case-insensitive lookup key. */
+  username_key: string;
+  /** Self-describing scrypt hash (parameters, salt, hash). */
+  password_hash: string;
+  /** Space-delimited granted scopes. */
+  scopes: string;
+  disabled_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One row per refresh token; the rows of one login share a family (a session). */
+export interface RefreshTokensTable {
+  id: string;
+  /** SHA-256 of the token: the token itself is never stored. */
+  token_hash: string;
+  family_id: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  /** The family's absolute end, copied to every token of the family. */
+  session_expires_at: number;
+  /** Set when the token was exchanged for its successor. */
+  used_at: number | null;
+  replaced_by: string | null;
+  revoked_at: number | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface DatabaseSchema {
+  users: UsersTable;
+  refresh_tokens: RefreshTokensTable;
+}

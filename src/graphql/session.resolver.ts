@@ -1,0 +1,73 @@
+import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
+import { type AccountService } from '../accounts/account-service';
+import { type AuthenticatedIdentity, type RequestContext } from '../auth/identity';
+import { AuthError } from '../errors';
+import { AuthPayload } from './auth-payload.type';
+
+function caller({ identity }: RequestContext): AuthenticatedIdentity {
+  // The permission map already requires a token; this keeps the resolver safe if the map is ever wrong.
+  if (!identity.authenticated) throw new AuthError('AUTHENTICATION_REQUIRED');
+  return identity;
+}
+
+@Resolver()
+export class SessionResolver {
+  constructor(private readonly accounts: AccountService) {}
+
+  @Mutation(() => AuthPayload, { description: 'Signs in with a username and password.' })
+  async login(
+    @Arg('username', () => String) username: string,
+    @Arg('password', () => String) password: string,
+    @Ctx() context: RequestContext,
+  ): Promise<AuthPayload> {
+    return AuthPayload.fromSession(await this.accounts.login(username, password, context.client));
+  }
+
+  @Mutation(() => AuthPayload, {
+    description:
+      'Exchanges a refresh token for a new access token and a new refresh token. The old one stops working; presenting it again ends the session (REFRESH_TOKEN_REUSED).',
+  })
+  async refreshToken(
+    @Arg('refreshToken', () => String) refreshToken: string,
+    @Ctx() context: RequestContext,
+  ): Promise<AuthPayload> {
+    return AuthPayload.fromSession(await this.accounts.refresh(refreshToken, context.client));
+  }
+
+  @Mutation(() => Boolean, {
+    description:
+      'Ends the session of this refresh token. Access tokens already issued stay valid until they expire (JWT_TTL).',
+  })
+  async logout(
+    @Arg('refreshToken', () => String) refreshToken: string,
+    @Ctx() context: RequestContext,
+  ): Promise<boolean> {
+    await this.accounts.logout(refreshToken, caller(context).subject);
+    return true;
+  }
+
+  @Mutation(() => Int, {
+    description:
+      'Ends every session of the caller; returns how many were live. Access tokens expire on their own.',
+  })
+  async revokeAllSessions(@Ctx() context: RequestContext): Promise<number> {
+    return this.accounts.revokeAllSessions(caller(context).subject);
+  }
+
+  @Mutation(() => AuthPayload, {
+    description: 'Changes the password, ends every other session and returns a fresh one for the caller.',
+  })
+  async changePassword(
+    @Arg('currentPassword', () => String) currentPassword: string,
+    @Arg('newPassword', () => String) newPassword: string,
+    @Ctx() context: RequestContext,
+  ): Promise<AuthPayload> {
+    const session = await this.accounts.changePassword(
+      caller(context).subject,
+      currentPassword,
+      newPassword,
+      context.client,
+    );
+    return AuthPayload.fromSession(session);
+  }
+}

@@ -1,0 +1,20 @@
+import { Field, ObjectType } from 'type-graphql';
+import { User } from './user.type';
+
+@ObjectType({ description: 'Cursor pagination state.' })
+export class PageInfo {
+  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
+  endCursor!: string | null;
+
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+}
+
+@ObjectType({ description: 'One page of users, ordered by username.' })
+export class UserPage {
+  @Field(() => [User])
+  nodes!: User[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+}
