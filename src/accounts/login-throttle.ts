@@ -43,7 +43,9 @@ function limiters(
       const limiter: RateLimiterPostgres = new RateLimiterPostgres(
         { ...opts, storeClient: pool, tableName: 'login_throttle', clearExpiredByTimeout: true },
         (error?: unknown) =>
-          error ? reject(error instanceof Error ? error : new Error(String(error))) : resolve(limiter),
+          error
+            ? reject(error instanceof Error ? error : new Error('the login throttle store failed'))
+            : resolve(limiter),
       );
     });
   return Promise.all([shared(byUsername), shared(byIp)]);

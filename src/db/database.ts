@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import { Pool, types } from 'pg';
+import { Pool, TypeOverrides, types } from 'pg';
 import { type Config } from '../config';
 import { type DatabaseSchema } from './schema';
 
-const INT8_OID = 20;
+// bigint columns hold epoch milliseconds, well inside Number's exact range; pg would return strings.
+const numericBigints = new TypeOverrides();
+numericBigints.setTypeParser(types.builtins.INT8, Number);
 
 export interface Database {
   readonly db: Kysely<DatabaseSchema>;
@@ -37,11 +39,7 @@ export function openDatabase(config: Config['database'], onIdleError?: (error: E
     connectionTimeoutMillis: config.queryTimeoutMs,
     query_timeout: config.queryTimeoutMs,
     statement_timeout: config.queryTimeoutMs,
-    // bigint columns hold epoch milliseconds: well inside Number's exact range.
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID ? Number : types.getTypeParser(oid, format)) as typeof types.getTypeParser,
-    },
+    types: numericBigints,
   });
   // An idle client losing its server must not become an unhandled 'error' event that ends the process.
   pool.on('error', (error) => onIdleError?.(error));

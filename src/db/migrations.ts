@@ -53,7 +53,7 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
  * @throws Error naming the migration that failed
  */
 export async function migrateToLatest(db: Kysely<DatabaseSchema>): Promise<string[]> {
-  const migrator = new Migrator({ db: db as unknown as Kysely<unknown>, provider });
+  const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
