@@ -64,7 +64,7 @@ export async function startServices(
     logger.warn({ err: { message: error.message } }, 'database connection lost'),
   );
   try {
-    const applied = await migrateToLatest(database.db);
+    const applied = await migrateToLatest(database.db, database.engine);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const hasher = createPasswordHasher(config.accounts.passwordScryptLog2N);
     const throttle = await createLoginThrottle(config.accounts, database.pool);

@@ -52,8 +52,17 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
  * @returns the names of the migrations applied by this call
  * @throws Error naming the migration that failed
  */
-export async function migrateToLatest(db: Kysely<DatabaseSchema>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+export async function migrateToLatest(
+  db: Kysely<DatabaseSchema>,
+  engine: 'sqlite' | 'postgres',
+): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables in every schema; name ours, so a database whose search_path
+  // points at another schema (one per tenant, or per test) gets its own.
+  const schema =
+    engine === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({ db, provider, ...(schema && { migrationTableSchema: schema }) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
