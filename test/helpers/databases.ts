@@ -11,7 +11,7 @@ export const POSTGRES_AVAILABLE = process.env.TEST_POSTGRES_AVAILABLE === '1';
 export interface TestDatabase {
   readonly engine: 'sqlite' | 'postgres';
   /** A fresh, empty database for one suite: a private schema on PostgreSQL, memory on SQLite. */
-  create(): Promise<{ url: string; drop(): Promise<void> }>;
+  create(): Promise<{ url: string; drop: () => Promise<void> }>;
 }
 
 const sqlite: TestDatabase = {
@@ -30,7 +30,7 @@ const postgres: TestDatabase = {
     const separator = TEST_POSTGRES_URL.includes('?') ? '&' : '?';
     return {
       url: `${TEST_POSTGRES_URL}${separator}options=${encodeURIComponent(`-c search_path=${schema}`)}`,
-      async drop() {
+      drop: async () => {
         const client = new Client({ connectionString: TEST_POSTGRES_URL });
         await client.connect();
         await client.query(`DROP SCHEMA "${schema}" CASCADE`);
