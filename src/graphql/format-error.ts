@@ -1,7 +1,7 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { type FastifyBaseLogger } from 'fastify';
 import { type GraphQLFormattedError } from 'graphql';
-import { AppError, toGraphQLError } from '../errors';
+import { AppError, ServiceUnavailableError, toGraphQLError } from '../errors';
 
 /**
  * @returns Apollo's formatError: our own errors keep their stable code and safe message; anything
@@ -15,6 +15,11 @@ export function createErrorFormatter(
   return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
     const original = unwrapResolverError(error);
     if (original instanceof AppError) {
+      if (original instanceof ServiceUnavailableError) {
+        // The client learns only that it should retry; the operator needs to know why.
+        const cause = original.cause instanceof Error ? original.cause.message : String(original.cause);
+        log.error({ dependency: 'database', cause }, 'request failed: database unavailable');
+      }
       const { message, extensions } = toGraphQLError(original);
       return { ...formatted, message, extensions };
     }

@@ -17,13 +17,23 @@ export function freshEnv(extra: Record<string, string> = {}): { env: NodeJS.Proc
   };
 }
 
-export function runTokenCli(args: string[], where: { env: NodeJS.ProcessEnv; cwd: string }) {
-  const result = spawnSync(process.execPath, [join(DIST, 'cli/token.js'), ...args], {
+/** Runs one of the compiled CLIs (dist/cli/<name>.js) to completion, with `input` on stdin. */
+export function runCli(
+  name: string,
+  args: string[],
+  where: { env: NodeJS.ProcessEnv; cwd: string },
+  input = '',
+) {
+  const result = spawnSync(process.execPath, [join(DIST, `cli/${name}.js`), ...args], {
     ...where,
+    input,
     encoding: 'utf8',
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+export const runTokenCli = (args: string[], where: { env: NodeJS.ProcessEnv; cwd: string }) =>
+  runCli('token', args, where);
 
 export interface ServerProcess {
   readonly child: ChildProcessWithoutNullStreams;

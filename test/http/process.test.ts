@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { freshEnv, runTokenCli, startServerProcess, type ServerProcess } from '../helpers/process';
+import { freshEnv, runCli, runTokenCli, startServerProcess, type ServerProcess } from '../helpers/process';
 
 jest.setTimeout(30_000);
 
@@ -41,6 +41,30 @@ describe('npm run token and npm start, as processes on a fresh checkout', () => 
       scopes: ['admin'],
       greeting: 'Hey Jane',
     });
+  });
+
+  it('creates a demo admin on the first development start and shows its password once', async () => {
+    const match = /username: admin\n\s+password: (\S+)/.exec(server.output());
+    expect(match).not.toBeNull();
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query:
+          'mutation($p: String!) { login(username: "admin", password: $p) { viewer { greeting scopes } } }',
+        variables: { p: match![1] },
+      }),
+    });
+    expect(await response.json()).toEqual({
+      data: { login: { viewer: { greeting: 'Hey admin', scopes: ['admin'] } } },
+    });
+    // The password went to the terminal, not into a JSON log line.
+    expect(
+      server
+        .output()
+        .split('\n')
+        .filter((line) => line.startsWith('{') && line.includes(match![1]!)),
+    ).toEqual([]);
   });
 
   it('accepts repeated and space-separated scopes', () => {
@@ -113,6 +137,81 @@ describe('npm run token and npm start, as processes on a fresh checkout', () => 
     expect(reply).toMatch(/^HTTP\/1\.1 200/);
     expect(reply).toContain('"greeting":"Hey Jane"');
     expect(await server.exited).toBe(0);
+  });
+});
+
+describe('the operator CLIs: migrate, user:create, user:list', () => {
+  const where = freshEnv();
+
+  it('migrates a new database, then reports it up to date', () => {
+    expect(runCli('migrate', [], where)).toMatchObject({
+      status: 0,
+      stderr: 'applied: 0001_users_and_refresh_tokens\n',
+    });
+    expect(runCli('migrate', [], where)).toMatchObject({ status: 0, stderr: 'already up to date\n' });
+  });
+
+  it('creates a user with the password from stdin, never from argv, and lists it', async () => {
+    const created = runCli(
+      'user',
+      ['create', '--username', 'ada', '--scopes', 'admin read'],
+      where,
+      'a long and secret phrase\n',
+    );
+    expect(created.status).toBe(0);
+    expect(JSON.parse(created.stdout)).toMatchObject({ username: 'ada', scopes: ['admin', 'read'] });
+    expect(created.stdout + created.stderr).not.toContain('a long and secret phrase');
+
+    const listed = runCli('user', ['list'], where);
+    expect(listed.status).toBe(0);
+    expect(listed.stdout).toMatch(/\tada\tadmin read\tfalse\t/);
+
+    const server = await startServerProcess(where);
+    try {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          query:
+            'mutation { login(username: "ADA", password: "a long and secret phrase") { viewer { id } } }',
+        }),
+      });
+      expect(response.status).toBe(200);
+      // Users already exist, so no demo admin is made.
+      expect(server.output()).not.toContain('demo admin');
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
+  it.each([
+    [
+      'a weak password',
+      ['create', '--username', 'bob'],
+      'short\n',
+      1,
+      /password must be at least 12 characters/,
+    ],
+    [
+      'a taken username',
+      ['create', '--username', 'ADA'],
+      'another long phrase\n',
+      1,
+      /username is already taken/,
+    ],
+    ['no username', ['create'], '', 2, /--username is required/],
+    [
+      'a password on the command line',
+      ['create', '--username', 'bob', '--password', 'x'],
+      '',
+      2,
+      /Unknown option '--password'/,
+    ],
+    ['an unknown command', ['delete'], '', 2, /Usage:/],
+  ])('refuses %s', (_case, args, input, status, message) => {
+    const result = runCli('user', args, where, input);
+    expect(result.status).toBe(status);
+    expect(result.stderr).toMatch(message);
   });
 });
 
