@@ -76,15 +76,20 @@ describeEngines('the account data layer', (database: TestDatabase) => {
     });
 
     it.each([
-      [{ username: 'ab' }, 'username', 'length'],
-      [{ username: '-dash' }, 'username', 'characters'],
-      [{ username: 'robert"); DROP TABLE users;--' }, 'username', 'characters'],
-      [{ password: 'short1' }, 'password', 'min_length'],
-      [{ password: 'aaaaaaaaaaaaaaaa' }, 'password', 'variety'],
-      [{ username: 'grace', password: 'my-name-is-GRACE!' }, 'password', 'contains_username'],
-      [{ password: 'x1y2z3'.repeat(50) }, 'password', 'max_length'],
-      [{ scopes: ['has space'] }, 'scopes', 'scope_syntax'],
-    ])('refuses %j naming the field and rule', async (input, field, rule) => {
+      ['a too-short username', { username: 'ab' }, 'username', 'length'],
+      ['a username starting with a dash', { username: '-dash' }, 'username', 'characters'],
+      ['SQL in a username', { username: 'robert"); DROP TABLE users;--' }, 'username', 'characters'],
+      ['a short password', { password: 'short1' }, 'password', 'min_length'],
+      ['a one-character password', { password: 'aaaaaaaaaaaaaaaa' }, 'password', 'variety'],
+      [
+        'a password containing the username',
+        { username: 'grace', password: 'my-name-is-GRACE!' },
+        'password',
+        'contains_username',
+      ],
+      ['a 300-character password', { password: 'x1y2z3'.repeat(50) }, 'password', 'max_length'],
+      ['a scope with a space', { scopes: ['has space'] }, 'scopes', 'scope_syntax'],
+    ])('refuses %s, naming the field and rule', async (_case, input, field, rule) => {
       const request = { username: 'grace', password: PASSWORD, scopes: [], ...input };
       expect(await rejection(services.users.createUser(request, {}), InputError)).toMatchObject({
         field,
@@ -226,12 +231,15 @@ describeEngines('the account data layer', (database: TestDatabase) => {
       expect(await code(services.accounts.refresh(current.refreshToken, HOME))).toBe('REFRESH_TOKEN_INVALID');
     });
 
-    it.each(['', 'short', 'x'.repeat(43), `${'a'.repeat(42)}!`, 'a'.repeat(5000)])(
-      'refuses %j as REFRESH_TOKEN_INVALID',
-      async (token) => {
-        expect(await code(services.accounts.refresh(token, HOME))).toBe('REFRESH_TOKEN_INVALID');
-      },
-    );
+    it.each([
+      ['an empty string', ''],
+      ['a short string', 'short'],
+      ['a well-shaped token never issued', 'x'.repeat(43)],
+      ['a token with a character outside base64url', `${'a'.repeat(42)}!`],
+      ['5000 characters', 'a'.repeat(5000)],
+    ])('refuses %s as REFRESH_TOKEN_INVALID', async (_case, token) => {
+      expect(await code(services.accounts.refresh(token, HOME))).toBe('REFRESH_TOKEN_INVALID');
+    });
 
     it('logs out one session, and only the caller can', async () => {
       const other = await services.accounts.login('jane', PASSWORD, HOME);
