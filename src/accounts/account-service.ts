@@ -137,8 +137,12 @@ export async function createAccountService(deps: AccountServiceDependencies): Pr
 
   return {
     async login(username, password, client) {
-      if (username.length > USERNAME_MAX * 4 || Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
-        throw new InputError('username or password is too long', 'password', 'max_length');
+      // Bounds the work an anonymous caller can cause; real credentials are far shorter.
+      if (username.length > USERNAME_MAX) {
+        throw new InputError(`username must be at most ${USERNAME_MAX} characters`, 'username', 'length');
+      }
+      if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
+        throw new InputError(`password must be at most ${PASSWORD_MAX_BYTES} bytes`, 'password', 'max_length');
       }
       const key = usernameKey(username);
       await guarded(() => throttle.check(key, client.ip));
