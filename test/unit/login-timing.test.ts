@@ -1,0 +1,64 @@
+import { createAccountService } from '../../src/accounts/account-service';
+import { createLoginThrottle } from '../../src/accounts/login-throttle';
+import { createPasswordHasher, type PasswordHasher } from '../../src/accounts/password-hasher';
+import { createUserAdminService } from '../../src/accounts/user-admin-service';
+import { AppError } from '../../src/errors';
+import { loadRuntime } from '../../src/bootstrap';
+import { openDatabase } from '../../src/db/database';
+import { migrateToLatest } from '../../src/db/migrations';
+import { createLogger } from '../../src/logger';
+import { TEST_ENV } from '../fixtures/keys';
+
+// "About the same time" is shown by the work done, not by a stopwatch: every failed login runs exactly one
+// scrypt verification, whether or not the username exists.
+describe('login does the same work for unknown and known usernames', () => {
+  it('verifies one scrypt hash per attempt in every case', async () => {
+    const { config, tokens } = loadRuntime({ ...TEST_ENV, DATABASE_URL: 'sqlite::memory:' });
+    const database = openDatabase(config.database);
+    await migrateToLatest(database.db, database.engine);
+    const real = createPasswordHasher(10);
+    const verified: string[] = [];
+    const hasher: PasswordHasher = {
+      hash: (password) => real.hash(password),
+      needsRehash: (stored) => real.needsRehash(stored),
+      verify: async (password, stored) => {
+        verified.push(stored.slice(0, 14));
+        return real.verify(password, stored);
+      },
+    };
+    const accounts = await createAccountService({
+      db: database.db,
+      tokens,
+      hasher,
+      throttle: await createLoginThrottle(config.accounts),
+      settings: config.accounts,
+      log: createLogger('silent'),
+    });
+    const users = createUserAdminService({ db: database.db, hasher });
+    const jane = await users.createUser(
+      { username: 'jane', password: 'correct horse battery', scopes: [] },
+      {},
+    );
+    await users.setDisabled(jane.id, false, {});
+
+    const outcomes: string[] = [];
+    for (const [username, password] of [
+      ['nobody', 'correct horse battery'],
+      ['jane', 'wrong horse battery'],
+      ['jane', 'correct horse battery'],
+    ] as const) {
+      verified.length = 0;
+      const result = await accounts.login(username, password, { ip: '192.0.2.1', userAgent: undefined }).then(
+        () => 'ok',
+        (error: AppError) => error.code,
+      );
+      outcomes.push(`${result}:${verified.length}:${verified[0]}`);
+    }
+    expect(outcomes).toEqual([
+      'INVALID_CREDENTIALS:1:scrypt$ln=10,r',
+      'INVALID_CREDENTIALS:1:scrypt$ln=10,r',
+      'ok:1:scrypt$ln=10,r',
+    ]);
+    await database.close();
+  });
+});
