@@ -142,7 +142,11 @@ export async function createAccountService(deps: AccountServiceDependencies): Pr
         throw new InputError(`username must be at most ${USERNAME_MAX} characters`, 'username', 'length');
       }
       if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
-        throw new InputError(`password must be at most ${PASSWORD_MAX_BYTES} bytes`, 'password', 'max_length');
+        throw new InputError(
+          `password must be at most ${PASSWORD_MAX_BYTES} bytes`,
+          'password',
+          'max_length',
+        );
       }
       const key = usernameKey(username);
       await guarded(() => throttle.check(key, client.ip));

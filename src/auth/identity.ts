@@ -1,3 +1,4 @@
+import { AuthError } from '../errors';
 import { type VerifiedToken } from './token-service';
 
 /** Who is calling, as far as the context function could tell. Permissions are decided elsewhere. */
@@ -37,4 +38,14 @@ export interface ClientInfo {
 export interface RequestContext {
   readonly identity: Identity;
   readonly client: ClientInfo;
+}
+
+/**
+ * The caller's identity in a resolver the permission map already guards. Throwing here keeps a resolver
+ * safe if the map is ever wrong (defence in depth), so it should never fire.
+ * @throws AuthError AUTHENTICATION_REQUIRED for an anonymous caller
+ */
+export function requireIdentity({ identity }: RequestContext): AuthenticatedIdentity {
+  if (!identity.authenticated) throw new AuthError('AUTHENTICATION_REQUIRED');
+  return identity;
 }

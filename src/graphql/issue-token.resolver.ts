@@ -1,8 +1,7 @@
 import { type FastifyBaseLogger } from 'fastify';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { type RequestContext } from '../auth/identity';
+import { type RequestContext, requireIdentity } from '../auth/identity';
 import { type TokenService } from '../auth/token-service';
-import { AuthError } from '../errors';
 import { IssuedToken } from './issued-token.type';
 import { IssueTokenInput } from './issue-token.input';
 
@@ -19,9 +18,9 @@ export class IssueTokenResolver {
   })
   issueToken(
     @Arg('input', () => IssueTokenInput) input: IssueTokenInput,
-    @Ctx() { identity }: RequestContext,
+    @Ctx() context: RequestContext,
   ): IssuedToken {
-    if (!identity.authenticated) throw new AuthError('AUTHENTICATION_REQUIRED');
+    const identity = requireIdentity(context);
     const issued = this.tokens.issue(
       {
         subject: input.subject,

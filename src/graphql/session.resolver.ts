@@ -1,14 +1,7 @@
 import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
 import { type AccountService } from '../accounts/account-service';
-import { type AuthenticatedIdentity, type RequestContext } from '../auth/identity';
-import { AuthError } from '../errors';
+import { type RequestContext, requireIdentity } from '../auth/identity';
 import { AuthPayload } from './auth-payload.type';
-
-function caller({ identity }: RequestContext): AuthenticatedIdentity {
-  // The permission map already requires a token; this keeps the resolver safe if the map is ever wrong.
-  if (!identity.authenticated) throw new AuthError('AUTHENTICATION_REQUIRED');
-  return identity;
-}
 
 @Resolver()
 export class SessionResolver {
@@ -42,7 +35,7 @@ export class SessionResolver {
     @Arg('refreshToken', () => String) refreshToken: string,
     @Ctx() context: RequestContext,
   ): Promise<boolean> {
-    await this.accounts.logout(refreshToken, caller(context).subject);
+    await this.accounts.logout(refreshToken, requireIdentity(context).subject);
     return true;
   }
 
@@ -51,7 +44,7 @@ export class SessionResolver {
       'Ends every session of the caller; returns how many were live. Access tokens expire on their own.',
   })
   async revokeAllSessions(@Ctx() context: RequestContext): Promise<number> {
-    return this.accounts.revokeAllSessions(caller(context).subject);
+    return this.accounts.revokeAllSessions(requireIdentity(context).subject);
   }
 
   @Mutation(() => AuthPayload, {
@@ -63,7 +56,7 @@ export class SessionResolver {
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
     const session = await this.accounts.changePassword(
-      caller(context).subject,
+      requireIdentity(context).subject,
       currentPassword,
       newPassword,
       context.client,

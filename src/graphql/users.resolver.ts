@@ -1,13 +1,12 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { type UserAdminService } from '../accounts/user-admin-service';
-import { type RequestContext } from '../auth/identity';
-import { AuthError } from '../errors';
+import { type RequestContext, requireIdentity } from '../auth/identity';
 import { CreateUserInput } from './create-user.input';
 import { UserPage } from './user-page.type';
 import { User } from './user.type';
 
-function actor({ identity }: RequestContext) {
-  if (!identity.authenticated) throw new AuthError('AUTHENTICATION_REQUIRED');
+function actor(context: RequestContext) {
+  const identity = requireIdentity(context);
   return { userId: identity.subject, grantableScopes: identity.scopes };
 }
 
