@@ -31,6 +31,32 @@ export interface Config {
     readonly keys: readonly SigningKeyConfig[] | null;
     readonly activeKeyId: string | null;
   };
+  readonly http: {
+    /** Largest request body accepted, in bytes; larger ones get 413 before any parsing. */
+    readonly bodyLimitBytes: number;
+    /** A request (headers and body) must arrive within this; slow clients are cut off. */
+    readonly requestTimeoutMs: number;
+    /** The request headers must arrive within this. */
+    readonly headersTimeoutMs: number;
+    /** Origins allowed by CORS; `true` allows any (the development default), empty allows none. */
+    readonly corsOrigins: true | readonly string[];
+  };
+  readonly graphql: {
+    /** Introspection and the Sandbox landing page; off in production unless asked for. */
+    readonly introspection: boolean;
+    /** In development, prefill Sandbox's Authorization header with a freshly minted, scope-less token. */
+    readonly sandboxToken: boolean;
+    readonly maxDepth: number;
+    readonly maxAliases: number;
+    readonly maxDirectives: number;
+    readonly maxTokens: number;
+    readonly maxCost: number;
+    /** Operations allowed in one batched HTTP request; 0 turns batching off. */
+    readonly batchLimit: number;
+    /** Automatic persisted queries: cache size (bytes, approximate) and how long an entry lives. */
+    readonly apqCacheBytes: number;
+    readonly apqTtlSeconds: number;
+  };
   readonly database: {
     /** `sqlite:<path>` (or `sqlite::memory:`) or `postgres://…`. */
     readonly url: string;
@@ -163,6 +189,38 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     false,
   );
 
+  const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+  const flag = z.enum(['true', 'false']).transform((value) => value === 'true');
+  const bodyLimit = read('HTTP_BODY_LIMIT', count(1024, 50 * 1024 * 1024), 100 * 1024);
+  const requestTimeout = read('HTTP_REQUEST_TIMEOUT', duration(600), 30);
+  const headersTimeout = read('HTTP_HEADERS_TIMEOUT', duration(600), 10);
+  if (requestTimeout < 1) problems.push('HTTP_REQUEST_TIMEOUT: must be at least one second');
+  if (headersTimeout < 1 || headersTimeout > requestTimeout) {
+    problems.push('HTTP_HEADERS_TIMEOUT: must be at least one second and at most HTTP_REQUEST_TIMEOUT');
+  }
+  const corsOrigins = read<true | string[]>(
+    'CORS_ORIGINS',
+    z.string().transform((value) =>
+      value.trim() === '*'
+        ? true
+        : value
+            .split(',')
+            .map((o) => o.trim())
+            .filter(Boolean),
+    ),
+    production ? [] : true,
+  );
+  const introspection = read('INTROSPECTION', flag, !production);
+  const sandboxToken = read('SANDBOX_TOKEN', flag, !production) && !production;
+  const maxDepth = read('GRAPHQL_MAX_DEPTH', count(1, 100), 10);
+  const maxAliases = read('GRAPHQL_MAX_ALIASES', count(0, 1000), 15);
+  const maxDirectives = read('GRAPHQL_MAX_DIRECTIVES', count(0, 1000), 10);
+  const maxTokens = read('GRAPHQL_MAX_TOKENS', count(50, 100_000), 2000);
+  const maxCost = read('GRAPHQL_MAX_COST', count(1, 1_000_000), 5000);
+  const batchLimit = read('GRAPHQL_BATCH_LIMIT', count(0, 100), 0);
+  const apqCacheBytes = read('APQ_CACHE_BYTES', count(0, 1024 * 1024 * 1024), 10 * 1024 * 1024);
+  const apqTtl = read('APQ_TTL', duration(30 * 86_400), 86_400);
+
   const databaseUrl = read(
     'DATABASE_URL',
     z.string().regex(DATABASE_URL, 'expected sqlite:<path> or postgres://…'),
@@ -232,6 +290,24 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       clockToleranceSeconds: tolerance,
       keys,
       activeKeyId,
+    },
+    http: {
+      bodyLimitBytes: bodyLimit,
+      requestTimeoutMs: requestTimeout * 1000,
+      headersTimeoutMs: headersTimeout * 1000,
+      corsOrigins,
+    },
+    graphql: {
+      introspection,
+      sandboxToken,
+      maxDepth,
+      maxAliases,
+      maxDirectives,
+      maxTokens,
+      maxCost,
+      batchLimit,
+      apqCacheBytes,
+      apqTtlSeconds: apqTtl,
     },
     database: {
       url: databaseUrl,

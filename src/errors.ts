@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'REFRESH_TOKEN_REUSED',
   'TOO_MANY_REQUESTS',
   'SERVICE_UNAVAILABLE',
+  'QUERY_LIMIT_EXCEEDED',
+  'BATCH_LIMIT_EXCEEDED',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -108,6 +110,19 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** Which abuse limit a query broke (`extensions.limit`). */
+export type QueryLimit = 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens';
+
+/** A query refused before execution for being too deep, too wide or too expensive. */
+export class QueryLimitError extends AppError {
+  constructor(
+    readonly limit: QueryLimit,
+    message: string,
+  ) {
+    super('QUERY_LIMIT_EXCEEDED', message);
+  }
+}
+
 /** Too many attempts; the client may retry after `retryAfterSeconds`. */
 export class RateLimitError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
@@ -145,6 +160,7 @@ export function toGraphQLError(error: AppError): GraphQLError {
     if (error.rule) extensions.rule = error.rule;
   }
   if (error instanceof RateLimitError) extensions.retryAfterSeconds = error.retryAfterSeconds;
+  if (error instanceof QueryLimitError) extensions.limit = error.limit;
   if (error instanceof ForbiddenError) {
     extensions.requiredScopes = error.requiredScopes;
     extensions.missingScopes = error.missingScopes;

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import fastifyApollo from '@as-integrations/fastify';
+import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { applyMiddleware } from 'graphql-middleware';
 import { type Logger } from 'pino';
@@ -14,8 +16,10 @@ import { type TokenService } from './auth/token-service';
 import { type Config } from './config';
 import { type Database } from './db/database';
 import { ping } from './db/migrations';
+import { abuseProtection } from './graphql/abuse-limits';
 import { createErrorFormatter } from './graphql/format-error';
 import { IssueTokenResolver } from './graphql/issue-token.resolver';
+import { requestLogPlugin } from './graphql/request-log.plugin';
 import { responseStatusPlugin } from './graphql/response-status.plugin';
 import { buildApiSchema } from './graphql/schema';
 import { SessionResolver } from './graphql/session.resolver';
@@ -32,6 +36,26 @@ export interface ServerDependencies {
 
 /** /readyz answers within this, whatever the database does. */
 const READINESS_TIMEOUT_MS = 2000;
+/** What browsers may send cross-origin: JSON, a token, and the headers Apollo's CSRF check accepts. */
+const CORS_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'];
+
+function landingPage(config: Config, tokens: TokenService) {
+  if (!config.graphql.introspection) return ApolloServerPluginLandingPageDisabled();
+  // A development convenience only (config forces it off in production): a token with no scopes.
+  const sandboxHeaders = config.graphql.sandboxToken
+    ? {
+        Authorization: `Bearer ${tokens.issue({ subject: 'sandbox', username: 'sandbox', scopes: [], ttlSeconds: config.jwt.maxTokenTtlSeconds }).token}`,
+      }
+    : undefined;
+  return ApolloServerPluginLandingPageLocalDefault({
+    includeCookies: false,
+    document: 'query Me {\n  me {\n    id\n    username\n    scopes\n    greeting\n  }\n}\n',
+    embed: {
+      runTelemetry: false,
+      ...(sandboxHeaders && { initialState: { sharedHeaders: sandboxHeaders } }),
+    },
+  });
+}
 
 /**
  * Builds the HTTP server: GraphQL at /graphql (Apollo on fastify), GET /healthz and GET /readyz. It does not
@@ -45,12 +69,22 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: deps.logger as FastifyBaseLogger,
     genReqId: () => randomUUID(),
+    bodyLimit: config.http.bodyLimitBytes,
+    requestTimeout: config.http.requestTimeoutMs,
     trustProxy:
       typeof config.server.trustProxy === 'boolean'
         ? config.server.trustProxy
         : [...config.server.trustProxy],
   });
+  app.server.headersTimeout = config.http.headersTimeoutMs;
   const realm = config.jwt.audience;
+  const { corsOrigins } = config.http;
+  await app.register(cors, {
+    origin: corsOrigins === true ? true : corsOrigins.length > 0 ? [...corsOrigins] : false,
+    methods: ['GET', 'POST'],
+    allowedHeaders: CORS_HEADERS,
+    maxAge: 600,
+  });
 
   const resolvers = new Map<unknown, object>([
     [IssueTokenResolver, new IssueTokenResolver(deps.tokens, app.log)],
@@ -61,19 +95,32 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     get: (resolverClass: new () => object) => resolvers.get(resolverClass) ?? new resolverClass(),
   });
 
+  const limits = abuseProtection(config.graphql);
   const apollo = new ApolloServer<RequestContext>({
     schema: applyMiddleware(schema, createPermissions()),
-    introspection: config.env !== 'production',
+    introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: development,
-    formatError: createErrorFormatter(app.log, { exposeInternals: development }),
+    formatError: createErrorFormatter({ exposeInternals: development, maxTokens: config.graphql.maxTokens }),
     logger: app.log,
+    // graphql-js stops lexing past this many tokens: the cheapest place to refuse a huge document.
+    parseOptions: { maxTokens: config.graphql.maxTokens },
+    validationRules: limits.validationRules,
+    allowBatchedHttpRequests: config.graphql.batchLimit > 0,
+    // Mobile SDKs send a query's hash first; the cache of full queries is bounded in size and age.
+    persistedQueries:
+      config.graphql.apqCacheBytes > 0
+        ? {
+            cache: new InMemoryLRUCache<string>({ maxSize: config.graphql.apqCacheBytes }),
+            ttl: config.graphql.apqTtlSeconds,
+          }
+        : false,
     // src/index.ts owns the signals and closes fastify, which stops Apollo below.
     stopOnTerminationSignals: false,
     plugins: [
+      ...(limits.plugins as ApolloServerPlugin<RequestContext>[]),
+      requestLogPlugin(app.log),
       responseStatusPlugin(realm),
-      config.env === 'production'
-        ? ApolloServerPluginLandingPageDisabled()
-        : ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false }),
+      landingPage(config, deps.tokens),
     ],
   });
   await apollo.start();

@@ -26,6 +26,7 @@ export function createContextFunction({ tokens, realm }: ContextFunctionOptions)
       return {
         identity: token === undefined ? ANONYMOUS : identityFromToken(tokens.verify(token)),
         client: { ip: request.ip, userAgent: request.headers['user-agent'] },
+        requestId: request.id,
       };
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;

@@ -38,6 +38,8 @@ export interface ClientInfo {
 export interface RequestContext {
   readonly identity: Identity;
   readonly client: ClientInfo;
+  /** fastify's request id: in every log line of the request and in errors a user may report. */
+  readonly requestId: string;
 }
 
 /**

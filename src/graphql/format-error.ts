@@ -1,35 +1,50 @@
-import { unwrapResolverError } from '@apollo/server/errors';
-import { type FastifyBaseLogger } from 'fastify';
-import { type GraphQLFormattedError } from 'graphql';
-import { AppError, ServiceUnavailableError, toGraphQLError } from '../errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { AppError, QueryLimitError, toGraphQLError } from '../errors';
+import { TOKEN_LIMIT_MESSAGE } from './abuse-limits';
+
+/**
+ * Our own error behind a GraphQL error: thrown by a resolver (wrapped once by graphql-js) or reported by a
+ * validation rule (wrapped again by Apollo).
+ */
+export function appErrorOf(error: unknown): AppError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 3 && current; depth += 1) {
+    if (current instanceof AppError) return current;
+    current = current instanceof GraphQLError ? current.originalError : undefined;
+  }
+  return undefined;
+}
+
+function withoutStack(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (formatted.extensions?.stacktrace === undefined) return formatted;
+  const { stacktrace: _stacktrace, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
+}
 
 /**
  * @returns Apollo's formatError: our own errors keep their stable code and safe message; anything
- * unexpected is logged and, unless `exposeInternals` (development), reaches the client as a bare
- * INTERNAL_SERVER_ERROR with no message, stack or library text.
+ * unexpected reaches the client, unless `exposeInternals` (development), as a bare INTERNAL_SERVER_ERROR
+ * with no message, stack or library text. (The request plugin logs the detail and adds the request id.)
  */
-export function createErrorFormatter(
-  log: FastifyBaseLogger,
-  { exposeInternals }: { exposeInternals: boolean },
-) {
+export function createErrorFormatter({
+  exposeInternals,
+  maxTokens,
+}: {
+  exposeInternals: boolean;
+  maxTokens: number;
+}) {
   return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-    const original = unwrapResolverError(error);
-    if (original instanceof AppError) {
-      if (original instanceof ServiceUnavailableError) {
-        // The client learns only that it should retry; the operator needs to know why.
-        const cause = original.cause instanceof Error ? original.cause.message : String(original.cause);
-        log.error({ dependency: 'database', cause }, 'request failed: database unavailable');
-      }
-      const { message, extensions } = toGraphQLError(original);
-      return { ...formatted, message, extensions };
+    let ours = appErrorOf(error);
+    const code = formatted.extensions?.code;
+    if (!ours && code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT_MESSAGE.test(formatted.message)) {
+      ours = new QueryLimitError('tokens', `The query has more than ${maxTokens} tokens.`);
     }
-    if (formatted.extensions?.code !== 'INTERNAL_SERVER_ERROR') {
-      // An expected error (bad token, missing scope, invalid query) has a code; a stack would only be noise.
-      if (formatted.extensions?.stacktrace === undefined) return formatted;
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions;
-      return { ...formatted, extensions };
+    if (ours) {
+      const { message, extensions } = toGraphQLError(ours);
+      return { ...withoutStack(formatted), message, extensions };
     }
-    log.error({ err: original }, 'unexpected error while handling a GraphQL request');
+    // An expected error (invalid query, bad variables) has a code; a stack would only be noise.
+    if (code !== 'INTERNAL_SERVER_ERROR') return withoutStack(formatted);
     if (exposeInternals) return formatted;
     return {
       message: 'Internal server error',

@@ -26,6 +26,24 @@ describe('parseConfig', () => {
         keys: null,
         activeKeyId: null,
       },
+      http: {
+        bodyLimitBytes: 102_400,
+        requestTimeoutMs: 30_000,
+        headersTimeoutMs: 10_000,
+        corsOrigins: true,
+      },
+      graphql: {
+        introspection: true,
+        sandboxToken: true,
+        maxDepth: 10,
+        maxAliases: 15,
+        maxDirectives: 10,
+        maxTokens: 2000,
+        maxCost: 5000,
+        batchLimit: 0,
+        apqCacheBytes: 10 * 1024 * 1024,
+        apqTtlSeconds: 86_400,
+      },
       database: { url: 'sqlite:.data/api.sqlite', engine: 'sqlite', queryTimeoutMs: 5000 },
       accounts: {
         refreshTokenTtlSeconds: 14 * 86_400,
@@ -166,6 +184,66 @@ describe('parseConfig', () => {
       [{ SIGNING_KEY_ID: 'a' }, 'SIGNING_KEY_ID: set without SIGNING_KEY or SIGNING_KEYS'],
     ])('refuses %j', (env, problem) => {
       expect(problems(env)).toEqual([problem]);
+    });
+  });
+
+  describe('production hardening', () => {
+    it('is closed by default in production: no introspection, no Sandbox token, no CORS origin', () => {
+      const config = parseConfig({ NODE_ENV: 'production', SIGNING_KEY: KEY });
+      expect(config.graphql).toMatchObject({ introspection: false, sandboxToken: false });
+      expect(config.http.corsOrigins).toEqual([]);
+    });
+
+    it('never prefills a Sandbox token in production, even when asked', () => {
+      const config = parseConfig({
+        NODE_ENV: 'production',
+        SIGNING_KEY: KEY,
+        INTROSPECTION: 'true',
+        SANDBOX_TOKEN: 'true',
+      });
+      expect(config.graphql).toMatchObject({ introspection: true, sandboxToken: false });
+    });
+
+    it('reads the limits', () => {
+      const config = parseConfig({
+        CORS_ORIGINS: 'https://app.example.com, https://admin.example.com',
+        HTTP_BODY_LIMIT: '65536',
+        HTTP_REQUEST_TIMEOUT: '20s',
+        HTTP_HEADERS_TIMEOUT: '5s',
+        GRAPHQL_MAX_DEPTH: '6',
+        GRAPHQL_MAX_ALIASES: '4',
+        GRAPHQL_MAX_DIRECTIVES: '3',
+        GRAPHQL_MAX_TOKENS: '500',
+        GRAPHQL_MAX_COST: '900',
+        GRAPHQL_BATCH_LIMIT: '5',
+        APQ_CACHE_BYTES: '0',
+        APQ_TTL: '1h',
+      });
+      expect(config.http).toEqual({
+        bodyLimitBytes: 65_536,
+        requestTimeoutMs: 20_000,
+        headersTimeoutMs: 5000,
+        corsOrigins: ['https://app.example.com', 'https://admin.example.com'],
+      });
+      expect(config.graphql).toMatchObject({
+        maxDepth: 6,
+        maxAliases: 4,
+        maxDirectives: 3,
+        maxTokens: 500,
+        maxCost: 900,
+        batchLimit: 5,
+        apqCacheBytes: 0,
+        apqTtlSeconds: 3600,
+      });
+    });
+
+    it.each([
+      [{ INTROSPECTION: 'yes' }, /^INTROSPECTION: /],
+      [{ GRAPHQL_MAX_DEPTH: '0' }, /^GRAPHQL_MAX_DEPTH: /],
+      [{ GRAPHQL_BATCH_LIMIT: '1000' }, /^GRAPHQL_BATCH_LIMIT: /],
+      [{ HTTP_HEADERS_TIMEOUT: '60s', HTTP_REQUEST_TIMEOUT: '30s' }, /^HTTP_HEADERS_TIMEOUT: /],
+    ])('refuses %j', (env, problem) => {
+      expect(problems(env)).toEqual([expect.stringMatching(problem)]);
     });
   });
 

@@ -24,6 +24,8 @@ describe('stable error codes', () => {
       'REFRESH_TOKEN_REUSED',
       'TOO_MANY_REQUESTS',
       'SERVICE_UNAVAILABLE',
+      'QUERY_LIMIT_EXCEEDED',
+      'BATCH_LIMIT_EXCEEDED',
     ]);
   });
 

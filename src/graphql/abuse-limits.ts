@@ -1,0 +1,50 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { type GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
+import { GraphQLError } from 'graphql';
+import { type Config } from '../config';
+import { type QueryLimit, QueryLimitError } from '../errors';
+
+/** Reports a refusal as a validation error whose original error carries our stable code. */
+function refuse(limit: QueryLimit, message: string): GraphQLArmorRejectCallback {
+  return (context) =>
+    context?.reportError(new GraphQLError(message, { originalError: new QueryLimitError(limit, message) }));
+}
+
+/**
+ * graphql-armor's depth, alias, directive and cost limits, as validation rules: a refused query gets 400
+ * QUERY_LIMIT_EXCEEDED and never reaches a resolver. Field suggestions ("Did you mean …") are masked when
+ * introspection is off, since they would leak the schema bit by bit. The token limit is left to
+ * graphql-js's own parser option (see server.ts): armor's version parses every document a second time.
+ */
+export function abuseProtection(limits: Config['graphql']) {
+  const { plugins, validationRules } = new ApolloArmor({
+    maxDepth: {
+      n: limits.maxDepth,
+      propagateOnRejection: false,
+      onReject: [refuse('depth', `The query is nested more than ${limits.maxDepth} levels deep.`)],
+    },
+    maxAliases: {
+      n: limits.maxAliases,
+      propagateOnRejection: false,
+      onReject: [refuse('aliases', `The query uses more than ${limits.maxAliases} aliases.`)],
+    },
+    maxDirectives: {
+      n: limits.maxDirectives,
+      propagateOnRejection: false,
+      onReject: [refuse('directives', `The query uses more than ${limits.maxDirectives} directives.`)],
+    },
+    costLimit: {
+      maxCost: limits.maxCost,
+      propagateOnRejection: false,
+      onReject: [
+        refuse('cost', `The query would cost more than ${limits.maxCost} (fields weighted by depth).`),
+      ],
+    },
+    maxTokens: { enabled: false },
+    blockFieldSuggestion: { enabled: !limits.introspection },
+  }).protect();
+  return { plugins, validationRules };
+}
+
+/** graphql-js's message when a document passes `maxTokens`; matched to give it our stable code. */
+export const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more than \d+ tokens\./;
