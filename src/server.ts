@@ -147,7 +147,19 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
       clearTimeout(timer);
     }
   });
+  if (config.graphql.batchLimit > 0) {
+    const limit = config.graphql.batchLimit;
+    app.addHook('preHandler', async (request, reply) => {
+      if (Array.isArray(request.body) && request.body.length > limit) {
+        const message = `A batch may hold at most ${limit} operations.`;
+        return reply.code(400).send({ errors: [{ message, extensions: { code: 'BATCH_LIMIT_EXCEEDED' } }] });
+      }
+      return undefined;
+    });
+  }
   await app.register(fastifyApollo(apollo), {
+    // OPTIONS is @fastify/cors's: its preflight answers carry the allow-list.
+    method: ['GET', 'POST'],
     context: createContextFunction({ tokens: deps.tokens, realm }),
   });
   return app;

@@ -1,0 +1,70 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "mutation IssueToken($input: IssueTokenInput!) {\n  issueToken(input: $input) {\n    accessToken\n    tokenType\n    expiresAt\n    scopes\n  }\n}": typeof types.IssueTokenDocument,
+    "query Me {\n  me {\n    id\n    username\n    scopes\n    greeting\n    tokenExpiresAt\n  }\n}": typeof types.MeDocument,
+    "query Permissions {\n  permissions {\n    operation\n    type\n    requiresAuthentication\n    requiredScopes\n  }\n}": typeof types.PermissionsDocument,
+    "fragment Session on AuthPayload {\n  accessToken\n  tokenType\n  expiresAt\n  refreshToken\n  refreshTokenExpiresAt\n  viewer {\n    id\n    username\n    scopes\n    greeting\n  }\n}\n\nmutation Login($username: String!, $password: String!) {\n  login(username: $username, password: $password) {\n    ...Session\n  }\n}\n\nmutation RefreshToken($refreshToken: String!) {\n  refreshToken(refreshToken: $refreshToken) {\n    ...Session\n  }\n}\n\nmutation Logout($refreshToken: String!) {\n  logout(refreshToken: $refreshToken)\n}\n\nmutation RevokeAllSessions {\n  revokeAllSessions\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n    ...Session\n  }\n}": typeof types.SessionFragmentDoc,
+    "fragment UserFields on User {\n  id\n  username\n  scopes\n  disabled\n  createdAt\n  updatedAt\n}\n\nquery Users($first: Int, $after: String) {\n  users(first: $first, after: $after) {\n    nodes {\n      ...UserFields\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    ...UserFields\n  }\n}\n\nmutation SetUserScopes($userId: ID!, $scopes: [String!]!) {\n  setUserScopes(userId: $userId, scopes: $scopes) {\n    ...UserFields\n  }\n}\n\nmutation DisableUser($userId: ID!) {\n  disableUser(userId: $userId) {\n    ...UserFields\n  }\n}\n\nmutation EnableUser($userId: ID!) {\n  enableUser(userId: $userId) {\n    ...UserFields\n  }\n}": typeof types.UserFieldsFragmentDoc,
+};
+const documents: Documents = {
+    "mutation IssueToken($input: IssueTokenInput!) {\n  issueToken(input: $input) {\n    accessToken\n    tokenType\n    expiresAt\n    scopes\n  }\n}": types.IssueTokenDocument,
+    "query Me {\n  me {\n    id\n    username\n    scopes\n    greeting\n    tokenExpiresAt\n  }\n}": types.MeDocument,
+    "query Permissions {\n  permissions {\n    operation\n    type\n    requiresAuthentication\n    requiredScopes\n  }\n}": types.PermissionsDocument,
+    "fragment Session on AuthPayload {\n  accessToken\n  tokenType\n  expiresAt\n  refreshToken\n  refreshTokenExpiresAt\n  viewer {\n    id\n    username\n    scopes\n    greeting\n  }\n}\n\nmutation Login($username: String!, $password: String!) {\n  login(username: $username, password: $password) {\n    ...Session\n  }\n}\n\nmutation RefreshToken($refreshToken: String!) {\n  refreshToken(refreshToken: $refreshToken) {\n    ...Session\n  }\n}\n\nmutation Logout($refreshToken: String!) {\n  logout(refreshToken: $refreshToken)\n}\n\nmutation RevokeAllSessions {\n  revokeAllSessions\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n    ...Session\n  }\n}": types.SessionFragmentDoc,
+    "fragment UserFields on User {\n  id\n  username\n  scopes\n  disabled\n  createdAt\n  updatedAt\n}\n\nquery Users($first: Int, $after: String) {\n  users(first: $first, after: $after) {\n    nodes {\n      ...UserFields\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    ...UserFields\n  }\n}\n\nmutation SetUserScopes($userId: ID!, $scopes: [String!]!) {\n  setUserScopes(userId: $userId, scopes: $scopes) {\n    ...UserFields\n  }\n}\n\nmutation DisableUser($userId: ID!) {\n  disableUser(userId: $userId) {\n    ...UserFields\n  }\n}\n\nmutation EnableUser($userId: ID!) {\n  enableUser(userId: $userId) {\n    ...UserFields\n  }\n}": types.UserFieldsFragmentDoc,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation IssueToken($input: IssueTokenInput!) {\n  issueToken(input: $input) {\n    accessToken\n    tokenType\n    expiresAt\n    scopes\n  }\n}"): (typeof documents)["mutation IssueToken($input: IssueTokenInput!) {\n  issueToken(input: $input) {\n    accessToken\n    tokenType\n    expiresAt\n    scopes\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Me {\n  me {\n    id\n    username\n    scopes\n    greeting\n    tokenExpiresAt\n  }\n}"): (typeof documents)["query Me {\n  me {\n    id\n    username\n    scopes\n    greeting\n    tokenExpiresAt\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "query Permissions {\n  permissions {\n    operation\n    type\n    requiresAuthentication\n    requiredScopes\n  }\n}"): (typeof documents)["query Permissions {\n  permissions {\n    operation\n    type\n    requiresAuthentication\n    requiredScopes\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment Session on AuthPayload {\n  accessToken\n  tokenType\n  expiresAt\n  refreshToken\n  refreshTokenExpiresAt\n  viewer {\n    id\n    username\n    scopes\n    greeting\n  }\n}\n\nmutation Login($username: String!, $password: String!) {\n  login(username: $username, password: $password) {\n    ...Session\n  }\n}\n\nmutation RefreshToken($refreshToken: String!) {\n  refreshToken(refreshToken: $refreshToken) {\n    ...Session\n  }\n}\n\nmutation Logout($refreshToken: String!) {\n  logout(refreshToken: $refreshToken)\n}\n\nmutation RevokeAllSessions {\n  revokeAllSessions\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n    ...Session\n  }\n}"): (typeof documents)["fragment Session on AuthPayload {\n  accessToken\n  tokenType\n  expiresAt\n  refreshToken\n  refreshTokenExpiresAt\n  viewer {\n    id\n    username\n    scopes\n    greeting\n  }\n}\n\nmutation Login($username: String!, $password: String!) {\n  login(username: $username, password: $password) {\n    ...Session\n  }\n}\n\nmutation RefreshToken($refreshToken: String!) {\n  refreshToken(refreshToken: $refreshToken) {\n    ...Session\n  }\n}\n\nmutation Logout($refreshToken: String!) {\n  logout(refreshToken: $refreshToken)\n}\n\nmutation RevokeAllSessions {\n  revokeAllSessions\n}\n\nmutation ChangePassword($currentPassword: String!, $newPassword: String!) {\n  changePassword(currentPassword: $currentPassword, newPassword: $newPassword) {\n    ...Session\n  }\n}"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "fragment UserFields on User {\n  id\n  username\n  scopes\n  disabled\n  createdAt\n  updatedAt\n}\n\nquery Users($first: Int, $after: String) {\n  users(first: $first, after: $after) {\n    nodes {\n      ...UserFields\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    ...UserFields\n  }\n}\n\nmutation SetUserScopes($userId: ID!, $scopes: [String!]!) {\n  setUserScopes(userId: $userId, scopes: $scopes) {\n    ...UserFields\n  }\n}\n\nmutation DisableUser($userId: ID!) {\n  disableUser(userId: $userId) {\n    ...UserFields\n  }\n}\n\nmutation EnableUser($userId: ID!) {\n  enableUser(userId: $userId) {\n    ...UserFields\n  }\n}"): (typeof documents)["fragment UserFields on User {\n  id\n  username\n  scopes\n  disabled\n  createdAt\n  updatedAt\n}\n\nquery Users($first: Int, $after: String) {\n  users(first: $first, after: $after) {\n    nodes {\n      ...UserFields\n    }\n    pageInfo {\n      endCursor\n      hasNextPage\n    }\n  }\n}\n\nmutation CreateUser($input: CreateUserInput!) {\n  createUser(input: $input) {\n    ...UserFields\n  }\n}\n\nmutation SetUserScopes($userId: ID!, $scopes: [String!]!) {\n  setUserScopes(userId: $userId, scopes: $scopes) {\n    ...UserFields\n  }\n}\n\nmutation DisableUser($userId: ID!) {\n  disableUser(userId: $userId) {\n    ...UserFields\n  }\n}\n\nmutation EnableUser($userId: ID!) {\n  enableUser(userId: $userId) {\n    ...UserFields\n  }\n}"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
