@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import fastifyApollo from '@as-integrations/fastify';
 import cors from '@fastify/cors';
@@ -18,6 +16,7 @@ import { type Database } from './db/database';
 import { ping } from './db/migrations';
 import { abuseProtection } from './graphql/abuse-limits';
 import { createErrorFormatter } from './graphql/format-error';
+import { landingPage } from './graphql/landing-page';
 import { IssueTokenResolver } from './graphql/issue-token.resolver';
 import { requestLogPlugin } from './graphql/request-log.plugin';
 import { responseStatusPlugin } from './graphql/response-status.plugin';
@@ -38,24 +37,6 @@ export interface ServerDependencies {
 const READINESS_TIMEOUT_MS = 2000;
 /** What browsers may send cross-origin: JSON, a token, and the headers Apollo's CSRF check accepts. */
 const CORS_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'];
-
-function landingPage(config: Config, tokens: TokenService) {
-  if (!config.graphql.introspection) return ApolloServerPluginLandingPageDisabled();
-  // A development convenience only (config forces it off in production): a token with no scopes.
-  const sandboxHeaders = config.graphql.sandboxToken
-    ? {
-        Authorization: `Bearer ${tokens.issue({ subject: 'sandbox', username: 'sandbox', scopes: [], ttlSeconds: config.jwt.maxTokenTtlSeconds }).token}`,
-      }
-    : undefined;
-  return ApolloServerPluginLandingPageLocalDefault({
-    includeCookies: false,
-    document: 'query Me {\n  me {\n    id\n    username\n    scopes\n    greeting\n  }\n}\n',
-    embed: {
-      runTelemetry: false,
-      ...(sandboxHeaders && { initialState: { sharedHeaders: sandboxHeaders } }),
-    },
-  });
-}
 
 /**
  * Builds the HTTP server: GraphQL at /graphql (Apollo on fastify), GET /healthz and GET /readyz. It does not
