@@ -3,11 +3,13 @@ import { type AccountService, createAccountService } from './accounts/account-se
 import { createLoginThrottle } from './accounts/login-throttle';
 import { createPasswordHasher } from './accounts/password-hasher';
 import { createUserAdminService, type UserAdminService } from './accounts/user-admin-service';
-import { resolveKeyRing } from './auth/dev-key';
+import { remoteKeySet, staticKeySource } from './auth/remote-key-set';
+import { loadKeyRing, loadPublicKey } from './auth/signing-keys';
 import { createTokenService, type TokenService } from './auth/token-service';
 import { type Config, parseConfig } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrations';
+import { createLogger } from './logger';
 
 export interface Runtime {
   readonly config: Config;
@@ -23,11 +25,24 @@ export interface Runtime {
  */
 export function loadRuntime(
   env: Readonly<Record<string, string | undefined>>,
-  options: { clock?: () => number } = {},
+  options: { clock?: () => number; logger?: Logger } = {},
 ): Runtime {
   const config = parseConfig(env);
-  const { keyRing, usesDevKey } = resolveKeyRing(config);
+  const { keyRing, usesDevKey } = loadKeyRing(config);
+  const logger = options.logger ?? createLogger('silent');
   const tokens = createTokenService({
+    trustedIssuers: config.jwt.trustedIssuers.map((trusted) => ({
+      ...trusted,
+      keys: trusted.jwksUri
+        ? remoteKeySet({
+            uri: trusted.jwksUri,
+            algorithms: trusted.algorithms,
+            ...config.jwt.jwks,
+            log: logger,
+            ...(options.clock && { clock: options.clock }),
+          })
+        : staticKeySource(loadPublicKey(trusted.publicKeyFile!, trusted.algorithms)),
+    })),
     keyRing,
     issuer: config.jwt.issuer,
     audience: config.jwt.audience,

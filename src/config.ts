@@ -9,6 +9,52 @@ export interface SigningKeyConfig {
   readonly secret: string;
 }
 
+export const SIGNING_ALGORITHMS = ['HS256', 'RS256', 'ES256'] as const;
+export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
+
+export interface PrivateKeyFileConfig {
+  readonly id: string | undefined;
+  readonly path: string;
+}
+
+/** An external identity provider whose tokens are accepted, and where its claims live. */
+export interface TrustedIssuerConfig {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly algorithms: readonly ('RS256' | 'ES256')[];
+  /** Where its public keys come from: a JWKS URL, or a PEM file. */
+  readonly jwksUri: string | undefined;
+  readonly publicKeyFile: string | undefined;
+  /** Claim holding the username; default `username`, else `preferred_username`. */
+  readonly usernameClaim: string | undefined;
+  /** Claim holding the scopes, a space-delimited string or an array; default `scope`, else `scp`. */
+  readonly scopesClaim: string | undefined;
+}
+
+const trustedIssuer = z
+  .object({
+    issuer: z.string().min(1),
+    audience: z.string().min(1),
+    algorithms: z.array(z.enum(['RS256', 'ES256'])).min(1),
+    jwksUri: z.url({ protocol: /^https?$/ }).optional(),
+    publicKeyFile: z.string().min(1).optional(),
+    usernameClaim: z.string().min(1).optional(),
+    scopesClaim: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((value) => (value.jwksUri === undefined) !== (value.publicKeyFile === undefined), {
+    message: 'each issuer needs exactly one of jwksUri and publicKeyFile',
+  })
+  .transform((value): TrustedIssuerConfig => ({
+    issuer: value.issuer,
+    audience: value.audience,
+    algorithms: value.algorithms,
+    jwksUri: value.jwksUri,
+    publicKeyFile: value.publicKeyFile,
+    usernameClaim: value.usernameClaim,
+    scopesClaim: value.scopesClaim,
+  }));
+
 export interface Config {
   readonly env: RuntimeEnv;
   readonly server: {
@@ -27,9 +73,25 @@ export interface Config {
     /** Upper bound for any lifetime a caller asks for (issueToken's expiresIn, the CLI's --ttl). */
     readonly maxTokenTtlSeconds: number;
     readonly clockToleranceSeconds: number;
-    /** null: no key configured, so development uses the generated key in `devKeyFile`. */
+    /** How this API signs its own tokens. */
+    readonly algorithm: SigningAlgorithm;
+    /** HS256 secrets. null with HS256: none configured, so development uses the generated key. */
     readonly keys: readonly SigningKeyConfig[] | null;
+    /** RS256/ES256 private keys (PEM files); a missing id becomes the key's RFC 7638 thumbprint. */
+    readonly privateKeyFiles: readonly PrivateKeyFileConfig[] | null;
+    /** The key that signs; null: the first one. */
     readonly activeKeyId: string | null;
+    /** Other issuers whose tokens this API accepts. */
+    readonly trustedIssuers: readonly TrustedIssuerConfig[];
+    readonly jwks: {
+      /** How long a JWKS fetch may take. */
+      readonly timeoutMs: number;
+      /** Bounds on how long fetched keys are kept, whatever the provider's cache headers say. */
+      readonly minCacheSeconds: number;
+      readonly maxCacheSeconds: number;
+      /** An unknown kid triggers at most one refetch per this period. */
+      readonly cooldownSeconds: number;
+    };
   };
   readonly http: {
     /** Largest request body accepted, in bytes; larger ones get 413 before any parsing. */
@@ -248,12 +310,41 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (ttl < 1) problems.push('JWT_TTL: must be at least one second');
   if (ttl > maxTtl) problems.push(`JWT_TTL: ${ttl}s is longer than JWT_MAX_TTL (${maxTtl}s)`);
 
+  const algorithm = read<SigningAlgorithm>('SIGNING_ALGORITHM', z.enum(SIGNING_ALGORITHMS), 'HS256');
   const single = env.SIGNING_KEY;
   const list = env.SIGNING_KEYS;
   const requestedActiveId = env.SIGNING_KEY_ID?.trim() || undefined;
   let keys: SigningKeyConfig[] | null = null;
+  let privateKeyFiles: PrivateKeyFileConfig[] | null = null;
   let activeKeyId: string | null = null;
-  if (single && list) {
+  if (algorithm !== 'HS256') {
+    const file = env.SIGNING_PRIVATE_KEY_FILE?.trim();
+    const files = env.SIGNING_PRIVATE_KEYS?.trim();
+    if (single || list)
+      problems.push(`SIGNING_KEY and SIGNING_KEYS: HS256 secrets, not used with ${algorithm}`);
+    if (file && files) {
+      problems.push('SIGNING_PRIVATE_KEY_FILE and SIGNING_PRIVATE_KEYS: set one or the other, not both');
+    } else if (file) {
+      privateKeyFiles = [{ id: requestedActiveId, path: file }];
+    } else if (files) {
+      privateKeyFiles = files
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean)
+        .map((entry) => {
+          const separator = entry.indexOf('=');
+          const id = separator > 0 ? entry.slice(0, separator).trim() : undefined;
+          if (id !== undefined && !KEY_ID.test(id))
+            problems.push(`SIGNING_PRIVATE_KEYS: key id "${id}" is invalid`);
+          return { id, path: separator > 0 ? entry.slice(separator + 1).trim() : entry };
+        });
+    } else {
+      problems.push(
+        `SIGNING_PRIVATE_KEY_FILE: required with SIGNING_ALGORITHM=${algorithm} (npm run keys:generate)`,
+      );
+    }
+    activeKeyId = requestedActiveId ?? null;
+  } else if (single && list) {
     problems.push('SIGNING_KEY and SIGNING_KEYS: set one or the other, not both');
   } else if (single) {
     const id = requestedActiveId ?? 'default';
@@ -278,6 +369,36 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     else warnings.push(`${message}; production would refuse to start`);
   }
 
+  const trustedIssuers = read<TrustedIssuerConfig[]>(
+    'TRUSTED_ISSUERS',
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be a JSON array of issuers' });
+          return z.NEVER;
+        }
+      })
+      .pipe(z.array(trustedIssuer)),
+    [],
+  );
+  for (const trusted of trustedIssuers) {
+    // Tokens from elsewhere must never pass for this API's own.
+    if (trusted.issuer === issuer)
+      problems.push(`TRUSTED_ISSUERS: "${trusted.issuer}" is this API's own JWT_ISSUER`);
+  }
+  if (new Set(trustedIssuers.map((trusted) => trusted.issuer)).size !== trustedIssuers.length) {
+    problems.push('TRUSTED_ISSUERS: an issuer is listed twice');
+  }
+  const jwksTimeout = read('JWKS_TIMEOUT', duration(60), 3);
+  const jwksMinCache = read('JWKS_CACHE_MIN', duration(86_400), 60);
+  const jwksMaxCache = read('JWKS_CACHE_MAX', duration(7 * 86_400), 86_400);
+  const jwksCooldown = read('JWKS_COOLDOWN', duration(3600), 30);
+  if (jwksTimeout < 1) problems.push('JWKS_TIMEOUT: must be at least one second');
+  if (jwksMinCache > jwksMaxCache) problems.push('JWKS_CACHE_MIN: must not exceed JWKS_CACHE_MAX');
+
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze({
     env: nodeEnv,
@@ -288,8 +409,17 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       accessTokenTtlSeconds: ttl,
       maxTokenTtlSeconds: maxTtl,
       clockToleranceSeconds: tolerance,
+      algorithm,
       keys,
+      privateKeyFiles,
       activeKeyId,
+      trustedIssuers,
+      jwks: {
+        timeoutMs: jwksTimeout * 1000,
+        minCacheSeconds: jwksMinCache,
+        maxCacheSeconds: jwksMaxCache,
+        cooldownSeconds: jwksCooldown,
+      },
     },
     http: {
       bodyLimitBytes: bodyLimit,

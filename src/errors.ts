@@ -63,7 +63,7 @@ export type TokenFailureDetail =
   | 'expired'
   | 'not_before'
   | 'issued_in_future'
-  | 'issuer_mismatch'
+  | 'issuer_untrusted'
   | 'audience_mismatch'
   | 'subject_invalid'
   | 'username_invalid'

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { config as loadDotenv } from 'dotenv';
 import { ensureDemoAdmin } from './accounts/demo-admin';
 import { loadRuntime, type Runtime, startServices } from './bootstrap';
-import { ConfigError } from './config';
+import { ConfigError, parseConfig } from './config';
 import { createLogger } from './logger';
 import { createServer } from './server';
 
@@ -15,14 +15,15 @@ function causeOf(error: unknown): string {
 async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   let runtime: Runtime;
+  let logger;
   try {
-    runtime = loadRuntime(process.env);
+    logger = createLogger(parseConfig(process.env).server.logLevel);
+    runtime = loadRuntime(process.env, { logger });
   } catch (error) {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.stderr.write(`${error instanceof ConfigError ? error.message : causeOf(error)}\n`);
     process.exit(1);
   }
   const { config, tokens, warnings } = runtime;
-  const logger = createLogger(config.server.logLevel);
   for (const warning of warnings) logger.warn(warning);
 
   let services;

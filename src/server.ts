@@ -33,6 +33,8 @@ export interface ServerDependencies {
   readonly database: Database;
 }
 
+/** Verifiers may cache our keys this long; a new key is added well before it signs (see README). */
+const JWKS_MAX_AGE_SECONDS = 300;
 /** /readyz answers within this, whatever the database does. */
 const READINESS_TIMEOUT_MS = 2000;
 /** What browsers may send cross-origin: JSON, a token, and the headers Apollo's CSRF check accepts. */
@@ -108,6 +110,11 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   app.addHook('onClose', async () => apollo.stop());
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  // Other services verify this API's RS256/ES256 tokens with these keys; an HS secret is never published.
+  const jwks = deps.tokens.jwks();
+  app.get('/.well-known/jwks.json', async (_request, reply) =>
+    reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).send(jwks),
+  );
   app.get('/readyz', async (request, reply) => {
     let timer: NodeJS.Timeout | undefined;
     try {

@@ -24,7 +24,7 @@ export function createContextFunction({ tokens, realm }: ContextFunctionOptions)
       const token = readBearerToken(request.headers.authorization);
       // A fresh object per request: graphql-shield keeps its per-request rule cache on the context.
       return {
-        identity: token === undefined ? ANONYMOUS : identityFromToken(tokens.verify(token)),
+        identity: token === undefined ? ANONYMOUS : identityFromToken(await tokens.verify(token)),
         client: { ip: request.ip, userAgent: request.headers['user-agent'] },
         requestId: request.id,
       };

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Config, type SigningKeyConfig } from '../config';
-import { createKeyRing, type KeyRing } from './key-ring';
+import { type SigningKeyConfig } from '../config';
 
 export const DEV_KEY_ID = 'dev';
 export const DEV_KEY_FILE = 'dev-signing-key.json';
@@ -39,17 +38,4 @@ export function loadOrCreateDevKey(dataDir: string): SigningKeyConfig {
     throw new Error(`${file} is not a development signing key; delete it to generate a new one`);
   }
   return { id: DEV_KEY_ID, secret: (stored as SigningKeyConfig).secret };
-}
-
-/**
- * The key ring for this process: the configured keys, or (outside production, when none are configured)
- * the generated development key.
- */
-export function resolveKeyRing(config: Config): { keyRing: KeyRing; usesDevKey: boolean } {
-  if (config.jwt.keys && config.jwt.activeKeyId) {
-    return { keyRing: createKeyRing(config.jwt.keys, config.jwt.activeKeyId), usesDevKey: false };
-  }
-  if (config.env === 'production') throw new Error('no signing key configured'); // parseConfig refuses this first
-  const devKey = loadOrCreateDevKey(config.dataDir);
-  return { keyRing: createKeyRing([devKey], devKey.id), usesDevKey: true };
 }

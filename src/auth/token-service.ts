@@ -1,33 +1,44 @@
-import { timingSafeEqual } from 'node:crypto';
+import { type JsonWebKey, timingSafeEqual } from 'node:crypto';
 import njwt from 'njwt';
-import { AuthError, ForbiddenError, InputError, type TokenFailureDetail } from '../errors';
-import { type KeyRing } from './key-ring';
-import { checkScopes, isScopeToken, MAX_SCOPES, missingScopes } from './scopes';
+import { ForbiddenError, InputError } from '../errors';
+import { publicJwk } from './asymmetric-keys';
+import { type KeyRing, type SigningKey, type VerificationKey } from './key-ring';
+import { type KeySource } from './remote-key-set';
+import { checkScopes, missingScopes } from './scopes';
+import { decodeSignature, verifyAsymmetric } from './signature';
+import {
+  checkAudience,
+  checkTimes,
+  fail,
+  isBoundedText,
+  MAX_SUBJECT_LENGTH,
+  MAX_USERNAME_LENGTH,
+  readScopes,
+  readSubject,
+  readUsername,
+} from './token-claims';
 
 /*
- * The only module that knows njwt exists. njwt builds and signs tokens and computes the HMAC that a
- * presented token must match; everything njwt's own Verifier gets wrong is done here instead:
+ * The only module that knows njwt exists. njwt builds and signs tokens (HS256, RS256, ES256) and computes
+ * the HMAC an HS256 token must match; everything njwt's own Verifier gets wrong is done here instead:
  *  - it checks `exp`/`nbf` against the wall clock, without tolerance and before the signature, and treats a
  *    missing or non-numeric `exp` as "never expires" -> we require a numeric exp and use an injected clock;
- *  - it does not check `iss`/`aud` -> we require both to match the configuration;
- *  - called without a key it accepts `alg: none` -> the algorithm and key come from configuration only,
- *    the header's `alg` must equal it, and a token without a signature is malformed;
+ *  - it does not check `iss`/`aud` -> we route by `iss` to that issuer's keys and require its audience;
+ *  - called without a key it accepts `alg: none` -> algorithms come from configuration only, each key is
+ *    bound to one algorithm, and a token without a signature is malformed;
  *  - it re-encodes signatures before comparing, so padding or trailing characters still verify, and
  *    compares with `===` -> we require the one canonical base64url form and compare in constant time.
+ * RS256/ES256 signatures are checked with node:crypto (signature.ts), since njwt only verifies through
+ * its Verifier.
  */
 
-export const ALGORITHM = 'HS256';
 /** Tokens are meant to be small (identity and scopes only); anything longer is refused unread. */
 export const MAX_TOKEN_LENGTH = 4096;
-const MAX_SUBJECT_LENGTH = 255;
-const MAX_USERNAME_LENGTH = 100;
 const HS256_SIGNATURE_BYTES = 32;
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
-const ALLOWED_HEADER_KEYS = new Set(['alg', 'typ', 'kid']);
 /** The only claims we put in a token: nothing else, and never anything sensitive. */
 const ISSUE_INPUT_KEYS = new Set(['subject', 'username', 'scopes', 'ttlSeconds']);
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+const MAX_KID_LENGTH = 256;
 
 export interface IssueTokenInput {
   readonly subject: string;
@@ -51,12 +62,22 @@ export interface VerifiedToken {
   readonly scopes: readonly string[];
   readonly expiresAt: Date;
   readonly tokenId: string | undefined;
-  readonly keyId: string;
+  readonly keyId: string | undefined;
 }
 
 export interface IssueOptions {
   /** When set, every requested scope must be in it: how an API caller is kept from escalating. */
   readonly grantableScopes?: readonly string[];
+}
+
+/** An external identity provider: its tokens are verified with its keys and normalised like ours. */
+export interface TrustedIssuer {
+  readonly issuer: string;
+  readonly audience: string;
+  readonly algorithms: readonly ('RS256' | 'ES256')[];
+  readonly keys: KeySource;
+  readonly usernameClaim?: string | undefined;
+  readonly scopesClaim?: string | undefined;
 }
 
 export interface TokenService {
@@ -66,7 +87,9 @@ export interface TokenService {
    */
   issue(input: IssueTokenInput, options?: IssueOptions): IssuedToken;
   /** @throws AuthError with a client-safe reason and an operator-facing detail */
-  verify(token: string): VerifiedToken;
+  verify(token: string): Promise<VerifiedToken>;
+  /** The public keys of this API's own tokens (RFC 7517); empty for HS256, whose secret is never published. */
+  jwks(): { keys: JsonWebKey[] };
 }
 
 export interface TokenServiceOptions {
@@ -76,18 +99,9 @@ export interface TokenServiceOptions {
   readonly accessTokenTtlSeconds: number;
   readonly maxTokenTtlSeconds: number;
   readonly clockToleranceSeconds: number;
+  readonly trustedIssuers?: readonly TrustedIssuer[];
   /** Milliseconds since the epoch; injected so tests control time. */
   readonly clock?: () => number;
-}
-
-const REASON_BY_DETAIL: Partial<Record<TokenFailureDetail, AuthError['reason']>> = {
-  expired: 'TOKEN_EXPIRED',
-  not_before: 'TOKEN_NOT_YET_VALID',
-  issued_in_future: 'TOKEN_NOT_YET_VALID',
-};
-
-function fail(detail: TokenFailureDetail): never {
-  throw new AuthError(REASON_BY_DETAIL[detail] ?? 'TOKEN_INVALID', detail);
 }
 
 function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
@@ -101,47 +115,64 @@ function decodeJsonObject(segment: string): Record<string, unknown> | undefined 
   }
 }
 
-const isFiniteNumber = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value);
-
-function isBoundedText(value: unknown, maxLength: number): value is string {
-  return (
-    typeof value === 'string' &&
-    value.trim().length > 0 &&
-    value.length <= maxLength &&
-    !CONTROL_CHARACTERS.test(value)
-  );
-}
-
-function readScopes(payload: Record<string, unknown>): string[] {
-  let scopes: unknown[];
-  if (payload.scope !== undefined) {
-    if (typeof payload.scope !== 'string') fail('scope_invalid');
-    scopes = payload.scope.split(' ').filter(Boolean);
-  } else if (payload.scp !== undefined) {
-    if (!Array.isArray(payload.scp)) fail('scope_invalid');
-    scopes = payload.scp;
-  } else {
-    scopes = [];
+/** Splits and decodes a compact JWS, refusing anything that is not exactly three canonical parts. */
+function parseCompact(token: string) {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) fail('too_long');
+  const segments = token.split('.');
+  if (segments.length !== 3 || !segments.every((segment) => SEGMENT.test(segment))) fail('malformed');
+  const [encodedHeader, encodedPayload, signature] = segments as [string, string, string];
+  const header = decodeJsonObject(encodedHeader);
+  // `crit` names extensions we would have to understand; other parameters (jku, x5u, jwk…) are ignored:
+  // keys only ever come from configuration.
+  if (!header || header.crit !== undefined || typeof header.alg !== 'string') fail('header_invalid');
+  if (header.typ !== undefined && (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT')) {
+    fail('typ_not_allowed');
   }
-  if (scopes.length > MAX_SCOPES || !scopes.every(isScopeToken)) fail('scope_invalid');
-  return [...new Set(scopes)];
-}
-
-function readUsername(payload: Record<string, unknown>): string {
-  const username = payload.username !== undefined ? payload.username : payload.preferred_username;
-  if (!isBoundedText(username, MAX_USERNAME_LENGTH)) fail('username_invalid');
-  return username;
+  if (header.kid !== undefined && (typeof header.kid !== 'string' || header.kid.length > MAX_KID_LENGTH)) {
+    fail('kid_missing');
+  }
+  const payload = decodeJsonObject(encodedPayload);
+  if (!payload) fail('payload_invalid');
+  return {
+    alg: header.alg,
+    kid: header.kid as string | undefined,
+    payload,
+    signingInput: `${encodedHeader}.${encodedPayload}`,
+    signature,
+  };
 }
 
 /**
- * @returns a service that issues and verifies this API's HS256 access tokens with the given key ring
+ * @returns a service that issues this API's access tokens with the key ring's active key, and verifies
+ * its own tokens and those of the trusted issuers
  */
 export function createTokenService(options: TokenServiceOptions): TokenService {
   const { keyRing, issuer, audience, clockToleranceSeconds: tolerance } = options;
   const clock = options.clock ?? Date.now;
-  // njwt's sign() is stateless; one instance serves every verification.
+  const trusted = new Map((options.trustedIssuers ?? []).map((entry) => [entry.issuer, entry]));
+  // njwt's sign() is stateless; one instance serves every HMAC check.
   const hmac = new njwt.Jwt({}, false);
+  // njwt signs with a PEM string; exported once per key rather than per token.
+  const signingMaterial = new Map<string, string | Buffer>(
+    keyRing.keys.map((key) => [
+      key.id,
+      key.alg === 'HS256' ? key.secret : (key.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string),
+    ]),
+  );
+  const published = {
+    keys: keyRing.keys.flatMap((key) => (key.alg === 'HS256' ? [] : [publicJwk(key)])),
+  };
+
+  function signatureValid(
+    key: SigningKey | VerificationKey,
+    signingInput: string,
+    signature: string,
+  ): boolean {
+    if (key.alg !== 'HS256') return verifyAsymmetric(key, signingInput, signature);
+    if (!decodeSignature(signature, HS256_SIGNATURE_BYTES)) fail('signature_encoding');
+    const expected = Buffer.from(hmac.sign(signingInput, 'HS256', key.secret));
+    return timingSafeEqual(expected, Buffer.from(signature));
+  }
 
   function issue(input: IssueTokenInput, { grantableScopes }: IssueOptions = {}): IssuedToken {
     const extra = Object.keys(input).filter((key) => !ISSUE_INPUT_KEYS.has(key));
@@ -159,7 +190,6 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     if (!Number.isInteger(ttl) || ttl < 1 || ttl > options.maxTokenTtlSeconds) {
       throw new InputError(`the lifetime must be 1-${options.maxTokenTtlSeconds} seconds`, 'expiresIn');
     }
-
     const missing = grantableScopes ? missingScopes(grantableScopes, scopes) : [];
     if (missing.length > 0) {
       throw new ForbiddenError(
@@ -177,8 +207,9 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       iat: issuedAt,
     };
     if (scopes.length > 0) claims.scope = scopes.join(' ');
-    const jwt = njwt.create(claims, keyRing.active.secret, ALGORITHM);
-    jwt.setHeader('kid', keyRing.active.id);
+    const { active } = keyRing;
+    const jwt = njwt.create(claims, signingMaterial.get(active.id)!, active.alg);
+    jwt.setHeader('kid', active.id);
     jwt.setExpiration((issuedAt + ttl) * 1000);
     return {
       token: jwt.compact(),
@@ -188,57 +219,43 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     };
   }
 
-  function verify(token: string): VerifiedToken {
-    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) fail('too_long');
-    const segments = token.split('.');
-    if (segments.length !== 3 || !segments.every((segment) => SEGMENT.test(segment))) fail('malformed');
-    const [encodedHeader, encodedPayload, signature] = segments as [string, string, string];
+  async function verify(token: string): Promise<VerifiedToken> {
+    const { alg, kid, payload, signingInput, signature } = parseCompact(token);
 
-    const header = decodeJsonObject(encodedHeader);
-    if (!header || !Object.keys(header).every((key) => ALLOWED_HEADER_KEYS.has(key))) fail('header_invalid');
-    if (header.alg !== ALGORITHM) fail('alg_not_allowed');
-    if (header.typ !== undefined && (typeof header.typ !== 'string' || header.typ.toUpperCase() !== 'JWT')) {
-      fail('typ_not_allowed');
+    // Routed by `iss` before any signature work: each issuer's tokens meet only that issuer's keys and
+    // algorithms, so an HS secret can never check an RS/ES token (algorithm confusion).
+    let key: SigningKey | VerificationKey | undefined;
+    let claims: { audience: string; usernameClaim?: string | undefined; scopesClaim?: string | undefined };
+    if (payload.iss === issuer) {
+      if (alg !== keyRing.algorithm) fail('alg_not_allowed');
+      if (kid === undefined) fail('kid_missing');
+      key = keyRing.get(kid);
+      claims = { audience };
+    } else {
+      const external = typeof payload.iss === 'string' ? trusted.get(payload.iss) : undefined;
+      if (!external) fail('issuer_untrusted');
+      if (!(external.algorithms as readonly string[]).includes(alg)) fail('alg_not_allowed');
+      key = await external.keys.getKey(kid);
+      claims = external;
     }
-    if (typeof header.kid !== 'string') fail('kid_missing');
-    const key = keyRing.get(header.kid);
     if (!key) fail('kid_unknown');
-
-    // Only the canonical encoding of exactly one HMAC-SHA256 output is a signature.
-    const decoded = Buffer.from(signature, 'base64url');
-    if (decoded.length !== HS256_SIGNATURE_BYTES || decoded.toString('base64url') !== signature) {
-      fail('signature_encoding');
-    }
-    const expected = Buffer.from(hmac.sign(`${encodedHeader}.${encodedPayload}`, ALGORITHM, key.secret));
-    if (!timingSafeEqual(expected, Buffer.from(signature))) fail('signature_mismatch');
+    if (key.alg !== alg) fail('alg_not_allowed');
+    if (!signatureValid(key, signingInput, signature)) fail('signature_mismatch');
 
     // From here on the claims are authentic; they are still checked before anyone trusts them.
-    const payload = decodeJsonObject(encodedPayload);
-    if (!payload) fail('payload_invalid');
-    const now = clock() / 1000;
-    if (!isFiniteNumber(payload.exp)) fail('exp_missing');
-    if (now >= payload.exp + tolerance) fail('expired');
-    if (payload.nbf !== undefined && (!isFiniteNumber(payload.nbf) || payload.nbf > now + tolerance)) {
-      fail(isFiniteNumber(payload.nbf) ? 'not_before' : 'claim_invalid');
-    }
-    if (payload.iat !== undefined && (!isFiniteNumber(payload.iat) || payload.iat > now + tolerance)) {
-      fail(isFiniteNumber(payload.iat) ? 'issued_in_future' : 'claim_invalid');
-    }
-    if (payload.iss !== issuer) fail('issuer_mismatch');
-    const aud = payload.aud;
-    if (!(aud === audience || (Array.isArray(aud) && aud.includes(audience)))) fail('audience_mismatch');
-    if (!isBoundedText(payload.sub, MAX_SUBJECT_LENGTH)) fail('subject_invalid');
+    const expiresAt = checkTimes(payload, clock() / 1000, tolerance);
+    checkAudience(payload, claims.audience);
+    const subject = readSubject(payload);
     if (payload.jti !== undefined && typeof payload.jti !== 'string') fail('claim_invalid');
-
     return {
-      subject: payload.sub,
-      username: readUsername(payload),
-      scopes: readScopes(payload),
-      expiresAt: new Date(payload.exp * 1000),
+      subject,
+      username: readUsername(payload, claims.usernameClaim),
+      scopes: readScopes(payload, claims.scopesClaim),
+      expiresAt: new Date(expiresAt * 1000),
       tokenId: payload.jti,
       keyId: key.id,
     };
   }
 
-  return { issue, verify };
+  return { issue, verify, jwks: () => published };
 }

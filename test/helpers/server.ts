@@ -24,9 +24,9 @@ export async function startTestServer(
   options: { env?: Readonly<Record<string, string>>; clock?: () => number } = {},
 ): Promise<TestServer> {
   const env = { ...TEST_ENV, DATABASE_URL: 'sqlite::memory:', ...options.env };
-  const runtime = loadRuntime(env, options.clock ? { clock: options.clock } : {});
   const logs: string[] = [];
-  const logger = createLogger(runtime.config.server.logLevel, { write: (line) => logs.push(line) });
+  const logger = createLogger('info', { write: (line) => logs.push(line) });
+  const runtime = loadRuntime(env, { logger, ...(options.clock && { clock: options.clock }) });
   const services = await startServices(runtime, logger, options.clock ? { clock: options.clock } : {});
   const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, ...services });
   await app.ready();

@@ -1,7 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { createKeyRing } from '../../src/auth/key-ring';
-import { createTokenService, type TokenService } from '../../src/auth/token-service';
-import { parseConfig } from '../../src/config';
+import { type TokenService } from '../../src/auth/token-service';
+import { loadRuntime } from '../../src/bootstrap';
 import { TEST_ENV } from '../fixtures/keys';
 
 export interface TokenServiceFixture {
@@ -11,16 +10,7 @@ export interface TokenServiceFixture {
 
 /** A token service built exactly as the server builds one, from an environment and an optional clock. */
 export function testTokenService({ env = {}, clock }: TokenServiceFixture = {}): TokenService {
-  const { jwt } = parseConfig({ ...TEST_ENV, ...env });
-  return createTokenService({
-    keyRing: createKeyRing(jwt.keys!, jwt.activeKeyId!),
-    issuer: jwt.issuer,
-    audience: jwt.audience,
-    accessTokenTtlSeconds: jwt.accessTokenTtlSeconds,
-    maxTokenTtlSeconds: jwt.maxTokenTtlSeconds,
-    clockToleranceSeconds: jwt.clockToleranceSeconds,
-    ...(clock && { clock }),
-  });
+  return loadRuntime({ ...TEST_ENV, ...env }, clock ? { clock } : {}).tokens;
 }
 
 const encode = (value: unknown) =>

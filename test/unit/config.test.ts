@@ -23,8 +23,12 @@ describe('parseConfig', () => {
         accessTokenTtlSeconds: 900,
         maxTokenTtlSeconds: 3600,
         clockToleranceSeconds: 5,
+        algorithm: 'HS256',
         keys: null,
+        privateKeyFiles: null,
         activeKeyId: null,
+        trustedIssuers: [],
+        jwks: { timeoutMs: 3000, minCacheSeconds: 60, maxCacheSeconds: 86_400, cooldownSeconds: 30 },
       },
       http: {
         bodyLimitBytes: 102_400,

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_KEY_FILE, loadOrCreateDevKey, resolveKeyRing } from '../../src/auth/dev-key';
+import { DEV_KEY_FILE, loadOrCreateDevKey } from '../../src/auth/dev-key';
+import { loadKeyRing } from '../../src/auth/signing-keys';
 import { parseConfig } from '../../src/config';
 
 describe('development signing key', () => {
@@ -25,8 +26,8 @@ describe('development signing key', () => {
 
   it('is used only when no key is configured', () => {
     const dataDir = dir();
-    expect(resolveKeyRing(parseConfig({ DATA_DIR: dataDir })).usesDevKey).toBe(true);
-    const configured = resolveKeyRing(parseConfig({ DATA_DIR: dataDir, SIGNING_KEY: 'k'.repeat(32) }));
+    expect(loadKeyRing(parseConfig({ DATA_DIR: dataDir })).usesDevKey).toBe(true);
+    const configured = loadKeyRing(parseConfig({ DATA_DIR: dataDir, SIGNING_KEY: 'k'.repeat(32) }));
     expect(configured).toMatchObject({ usesDevKey: false, keyRing: { active: { id: 'default' } } });
     expect(readFileSync(join(dataDir, DEV_KEY_FILE), 'utf8')).toContain('"id":"dev"');
   });

@@ -1,0 +1,145 @@
+import { createPublicKey } from 'node:crypto';
+import { type FastifyBaseLogger } from 'fastify';
+import { keyProblem } from './asymmetric-keys';
+import { type VerificationKey } from './key-ring';
+
+/** Where an external issuer's keys come from. */
+export interface KeySource {
+  /** The key for `kid`, or undefined when there is none (the token is then refused). */
+  getKey(kid: string | undefined): Promise<VerificationKey | undefined>;
+}
+
+export interface RemoteKeySetOptions {
+  readonly uri: string;
+  readonly algorithms: readonly ('RS256' | 'ES256')[];
+  readonly timeoutMs: number;
+  readonly minCacheSeconds: number;
+  readonly maxCacheSeconds: number;
+  readonly cooldownSeconds: number;
+  readonly log: FastifyBaseLogger;
+  readonly clock?: () => number;
+}
+
+const MAX_JWKS_BYTES = 512 * 1024;
+const MAX_KID_LENGTH = 256;
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The usable signing keys of a JWKS document; unusable ones are skipped with a log line. */
+function parseJwks(
+  body: unknown,
+  algorithms: RemoteKeySetOptions['algorithms'],
+  skip: (why: string) => void,
+) {
+  if (!isObject(body) || !Array.isArray(body.keys)) throw new Error('the response is not a JWKS document');
+  const keys = new Map<string, VerificationKey>();
+  for (const jwk of body.keys as unknown[]) {
+    if (
+      !isObject(jwk) ||
+      typeof jwk.kid !== 'string' ||
+      jwk.kid.length === 0 ||
+      jwk.kid.length > MAX_KID_LENGTH
+    ) {
+      skip('a key without a usable kid');
+      continue;
+    }
+    if (jwk.use !== undefined && jwk.use !== 'sig') continue;
+    const alg =
+      jwk.alg ??
+      (jwk.kty === 'RSA' ? 'RS256' : jwk.kty === 'EC' && jwk.crv === 'P-256' ? 'ES256' : undefined);
+    if (alg !== 'RS256' && alg !== 'ES256') continue;
+    if (!algorithms.includes(alg)) continue;
+    let publicKey;
+    try {
+      // Only the public members: a JWKS that (wrongly) carries a private key must not make us hold one.
+      const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicMembers } = jwk;
+      publicKey = createPublicKey({ key: publicMembers as never, format: 'jwk' });
+    } catch {
+      skip(`key ${jwk.kid}: not a valid public key`);
+      continue;
+    }
+    const problem = keyProblem(alg, publicKey);
+    if (problem) {
+      skip(`key ${jwk.kid}: ${problem}`);
+      continue;
+    }
+    keys.set(jwk.kid, { id: jwk.kid, alg, publicKey });
+  }
+  return keys;
+}
+
+function maxAgeSeconds(cacheControl: string | null): number | undefined {
+  if (!cacheControl || /no-store|no-cache/i.test(cacheControl)) return undefined;
+  const match = /max-age=(\d+)/i.exec(cacheControl);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * An issuer's JWKS, fetched from a URL in configuration (never one named by a token): with a timeout,
+ * cached by its Cache-Control max-age clamped to [min, max], refetched on an unknown kid at most once per
+ * cool-down, and kept when the provider fails, so an outage costs nothing while the keys still hold.
+ */
+export function remoteKeySet(options: RemoteKeySetOptions): KeySource {
+  const { uri, log } = options;
+  const clock = options.clock ?? Date.now;
+  const cooldownMs = options.cooldownSeconds * 1000;
+  let keys = new Map<string, VerificationKey>();
+  let freshUntil = 0;
+  let lastAttempt = Number.NEGATIVE_INFINITY;
+  let inflight: Promise<void> | undefined;
+
+  async function fetchKeys(): Promise<void> {
+    lastAttempt = clock();
+    try {
+      const response = await fetch(uri, {
+        signal: AbortSignal.timeout(options.timeoutMs),
+        headers: { accept: 'application/json' },
+        redirect: 'error',
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const text = await response.text();
+      if (text.length > MAX_JWKS_BYTES) throw new Error('the response is too large');
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        throw new Error('the response is not JSON');
+      }
+      keys = parseJwks(body, options.algorithms, (why) =>
+        log.warn({ jwks: uri }, `JWKS key skipped: ${why}`),
+      );
+      const ttl = maxAgeSeconds(response.headers.get('cache-control')) ?? options.minCacheSeconds;
+      freshUntil = clock() + Math.min(Math.max(ttl, options.minCacheSeconds), options.maxCacheSeconds) * 1000;
+    } catch (error) {
+      const problem =
+        error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : (error as Error).message;
+      log.warn({ jwks: uri, problem, keptKeys: keys.size }, 'JWKS fetch failed; keeping the last good keys');
+    }
+  }
+
+  // Concurrent requests share one fetch.
+  function refresh(): Promise<void> {
+    inflight ??= fetchKeys().finally(() => (inflight = undefined));
+    return inflight;
+  }
+
+  return {
+    async getKey(kid) {
+      if (kid === undefined) return undefined;
+      const mayFetch = () => clock() - lastAttempt >= cooldownMs;
+      if (clock() >= freshUntil && mayFetch()) await refresh();
+      else if (inflight) await inflight;
+      const key = keys.get(kid);
+      if (key || !mayFetch()) return key;
+      await refresh();
+      return keys.get(kid);
+    },
+  };
+}
+
+/** A single configured public key: it verifies whatever kid a token names. */
+export function staticKeySource(key: VerificationKey): KeySource {
+  return { getKey: async () => key };
+}

@@ -1,0 +1,98 @@
+import { AuthError, type TokenFailureDetail } from '../errors';
+import { isScopeToken, MAX_SCOPES } from './scopes';
+
+/*
+ * Reading claims out of a payload whose signature has already been verified. Each check fails with the
+ * detail an operator reads in the log; clients only see the coarse reason.
+ */
+
+export const MAX_SUBJECT_LENGTH = 255;
+export const MAX_USERNAME_LENGTH = 100;
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+const REASON_BY_DETAIL: Partial<Record<TokenFailureDetail, AuthError['reason']>> = {
+  expired: 'TOKEN_EXPIRED',
+  not_before: 'TOKEN_NOT_YET_VALID',
+  issued_in_future: 'TOKEN_NOT_YET_VALID',
+};
+
+export function fail(detail: TokenFailureDetail): never {
+  throw new AuthError(REASON_BY_DETAIL[detail] ?? 'TOKEN_INVALID', detail);
+}
+
+export const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+
+export function isBoundedText(value: unknown, maxLength: number): value is string {
+  return (
+    typeof value === 'string' &&
+    value.trim().length > 0 &&
+    value.length <= maxLength &&
+    !CONTROL_CHARACTERS.test(value)
+  );
+}
+
+/** exp is required and numeric; nbf and iat, when present, numeric and not in the future. */
+export function checkTimes(payload: Record<string, unknown>, nowSeconds: number, tolerance: number): number {
+  if (!isFiniteNumber(payload.exp)) fail('exp_missing');
+  if (nowSeconds >= payload.exp + tolerance) fail('expired');
+  if (payload.nbf !== undefined && (!isFiniteNumber(payload.nbf) || payload.nbf > nowSeconds + tolerance)) {
+    fail(isFiniteNumber(payload.nbf) ? 'not_before' : 'claim_invalid');
+  }
+  if (payload.iat !== undefined && (!isFiniteNumber(payload.iat) || payload.iat > nowSeconds + tolerance)) {
+    fail(isFiniteNumber(payload.iat) ? 'issued_in_future' : 'claim_invalid');
+  }
+  return payload.exp;
+}
+
+export function checkAudience(payload: Record<string, unknown>, audience: string): void {
+  const aud = payload.aud;
+  if (!(aud === audience || (Array.isArray(aud) && aud.includes(audience)))) fail('audience_mismatch');
+}
+
+export function readSubject(payload: Record<string, unknown>): string {
+  if (!isBoundedText(payload.sub, MAX_SUBJECT_LENGTH)) fail('subject_invalid');
+  return payload.sub;
+}
+
+/** `claim` when the issuer names one; else `username`, else OIDC `preferred_username`. */
+export function readUsername(payload: Record<string, unknown>, claim?: string): string {
+  const username = claim
+    ? payload[claim]
+    : payload.username !== undefined
+      ? payload.username
+      : payload.preferred_username;
+  if (!isBoundedText(username, MAX_USERNAME_LENGTH)) fail('username_invalid');
+  return username;
+}
+
+/**
+ * `claim` when the issuer names one (Auth0's `permissions` array, a namespaced claim), as a string or an
+ * array; else the space-delimited `scope` string (RFC 8693), else an `scp` array.
+ */
+export function readScopes(payload: Record<string, unknown>, claim?: string): string[] {
+  let scopes: unknown[];
+  const value = claim
+    ? Object.prototype.hasOwnProperty.call(payload, claim)
+      ? payload[claim]
+      : undefined
+    : undefined;
+  if (claim && value !== undefined) {
+    if (typeof value === 'string') scopes = value.split(' ').filter(Boolean);
+    else if (Array.isArray(value)) scopes = value;
+    else fail('scope_invalid');
+  } else if (claim) {
+    scopes = [];
+  } else if (payload.scope !== undefined) {
+    if (typeof payload.scope !== 'string') fail('scope_invalid');
+    scopes = payload.scope.split(' ').filter(Boolean);
+  } else if (payload.scp !== undefined) {
+    if (!Array.isArray(payload.scp)) fail('scope_invalid');
+    scopes = payload.scp;
+  } else {
+    scopes = [];
+  }
+  if (scopes.length > MAX_SCOPES || !scopes.every(isScopeToken)) fail('scope_invalid');
+  return [...new Set(scopes)];
+}
