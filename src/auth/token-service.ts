@@ -135,7 +135,7 @@ function parseCompact(token: string) {
   if (!payload) fail('payload_invalid');
   return {
     alg: header.alg,
-    kid: header.kid as string | undefined,
+    kid: header.kid,
     payload,
     signingInput: `${encodedHeader}.${encodedPayload}`,
     signature,

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { freshEnv, runCli, runTokenCli, startServerProcess, type ServerProcess } from '../helpers/process';
 
@@ -212,6 +213,39 @@ describe('the operator CLIs: migrate, user:create, user:list', () => {
     const result = runCli('user', args, where, input);
     expect(result.status).toBe(status);
     expect(result.stderr).toMatch(message);
+  });
+});
+
+describe('npm run keys:generate, then signing with the new key', () => {
+  it.each(['RS256', 'ES256'])('writes a %s key pair the server and the token CLI then use', async (alg) => {
+    const where = freshEnv();
+    const generated = runCli('keys', ['--alg', alg, '--out', `${where.cwd}/keys`], where);
+    expect(generated.status).toBe(0);
+    const { kid, privateKey } = JSON.parse(generated.stdout) as { kid: string; privateKey: string };
+    expect(statSync(privateKey).mode & 0o777).toBe(0o600);
+    expect(generated.stderr).toContain(`SIGNING_ALGORITHM=${alg}`);
+
+    const env = { ...where.env, SIGNING_ALGORITHM: alg, SIGNING_PRIVATE_KEY_FILE: privateKey };
+    const token = runTokenCli(['--sub', '7', '--username', 'Kim'], { ...where, env }).stdout.trim();
+    expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toEqual({
+      typ: 'JWT',
+      alg,
+      kid,
+    });
+    const server = await startServerProcess({ ...where, env });
+    try {
+      expect((await callMe(server.url, token)).body.data?.me.greeting).toBe('Hey Kim');
+      const jwks = (await (await fetch(`${server.url}/.well-known/jwks.json`)).json()) as {
+        keys: Array<{ kid: string }>;
+      };
+      expect(jwks.keys.map((key) => key.kid)).toEqual([kid]);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
+  it('refuses an unknown algorithm', () => {
+    expect(runCli('keys', ['--alg', 'HS256'], freshEnv())).toMatchObject({ status: 2 });
   });
 });
 

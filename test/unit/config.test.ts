@@ -191,6 +191,63 @@ describe('parseConfig', () => {
     });
   });
 
+  describe('asymmetric keys and trusted issuers', () => {
+    const auth0 = {
+      issuer: 'https://example.eu.auth0.com/',
+      audience: 'https://api.example.com',
+      algorithms: ['RS256'],
+      jwksUri: 'https://example.eu.auth0.com/.well-known/jwks.json',
+      usernameClaim: 'nickname',
+      scopesClaim: 'permissions',
+    };
+
+    it('reads RS256/ES256 key files and the trusted issuers', () => {
+      const config = parseConfig({
+        SIGNING_ALGORITHM: 'ES256',
+        SIGNING_PRIVATE_KEYS: 'a=/keys/a.pem,/keys/b.pem',
+        TRUSTED_ISSUERS: JSON.stringify([auth0]),
+        JWKS_TIMEOUT: '2s',
+        JWKS_COOLDOWN: '1m',
+      });
+      expect(config.jwt).toMatchObject({
+        algorithm: 'ES256',
+        keys: null,
+        privateKeyFiles: [
+          { id: 'a', path: '/keys/a.pem' },
+          { id: undefined, path: '/keys/b.pem' },
+        ],
+        trustedIssuers: [{ ...auth0, publicKeyFile: undefined }],
+        jwks: { timeoutMs: 2000, cooldownSeconds: 60 },
+      });
+    });
+
+    it.each([
+      [{ TRUSTED_ISSUERS: 'not json' }, /^TRUSTED_ISSUERS: must be a JSON array/],
+      [{ TRUSTED_ISSUERS: JSON.stringify([{ ...auth0, algorithms: ['HS256'] }]) }, /^TRUSTED_ISSUERS: /],
+      [
+        { TRUSTED_ISSUERS: JSON.stringify([{ ...auth0, publicKeyFile: '/k.pem' }]) },
+        /exactly one of jwksUri and publicKeyFile/,
+      ],
+      [
+        { TRUSTED_ISSUERS: JSON.stringify([{ ...auth0, jwksUri: 'file:///etc/passwd' }]) },
+        /^TRUSTED_ISSUERS: /,
+      ],
+      [{ TRUSTED_ISSUERS: JSON.stringify([{ ...auth0, extra: 1 }]) }, /^TRUSTED_ISSUERS: /],
+      [
+        { TRUSTED_ISSUERS: JSON.stringify([{ ...auth0, issuer: 'graphql-jwt-api' }]) },
+        /is this API's own JWT_ISSUER/,
+      ],
+      [{ TRUSTED_ISSUERS: JSON.stringify([auth0, auth0]) }, /listed twice/],
+      [{ SIGNING_ALGORITHM: 'none' }, /^SIGNING_ALGORITHM: /],
+      [
+        { SIGNING_ALGORITHM: 'RS256', SIGNING_KEY: KEY, SIGNING_PRIVATE_KEY_FILE: '/k.pem' },
+        /HS256 secrets, not used with RS256/,
+      ],
+    ])('refuses %j', (env, problem) => {
+      expect(problems(env)).toEqual([expect.stringMatching(problem)]);
+    });
+  });
+
   describe('production hardening', () => {
     it('is closed by default in production: no introspection, no Sandbox token, no CORS origin', () => {
       const config = parseConfig({ NODE_ENV: 'production', SIGNING_KEY: KEY });
