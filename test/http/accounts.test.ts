@@ -10,7 +10,7 @@ import {
   RevokeAllSessionsDocument,
   SetUserScopesDocument,
   UsersDocument,
-} from '../generated/graphql';
+} from '../../clients/typescript/graphql';
 import { manualClock } from '../fixtures/clock';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LoginDocument, MeDocument } from '../generated/graphql';
+import { LoginDocument, MeDocument } from '../../clients/typescript/graphql';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'correct horse battery';

@@ -1,4 +1,4 @@
-import { IssueTokenDocument, MeDocument } from '../generated/graphql';
+import { IssueTokenDocument, MeDocument } from '../../clients/typescript/graphql';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 
 describe('issueToken over HTTP', () => {

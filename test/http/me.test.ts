@@ -1,5 +1,4 @@
-import { MeDocument as ClientMeDocument } from '../../clients/typescript/graphql';
-import { MeDocument } from '../generated/graphql';
+import { MeDocument } from '../../clients/typescript/graphql';
 import { manualClock } from '../fixtures/clock';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 
@@ -27,13 +26,6 @@ describe('me over HTTP', () => {
         },
       },
     });
-  });
-
-  it('works through the generated TypeScript client SDK (client preset)', async () => {
-    const { token } = server.tokens.issue({ subject: '5', username: 'Sam', scopes: [] });
-    const response = await execute(server.app, ClientMeDocument, {}, { token });
-    const me: { greeting: string } | undefined = response.body.data?.me;
-    expect(me?.greeting).toBe('Hey Sam');
   });
 
   it('needs a token: 401 with the plain Bearer challenge and AUTHENTICATION_REQUIRED', async () => {
