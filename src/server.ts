@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import fastifyApollo from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { applyMiddleware } from 'graphql-middleware';
 import { type Logger } from 'pino';
 import { type AccountService } from './accounts/account-service';
 import { type UserAdminService } from './accounts/user-admin-service';
@@ -23,7 +23,7 @@ import { responseStatusPlugin } from './graphql/response-status.plugin';
 import { buildApiSchema } from './graphql/schema';
 import { SessionResolver } from './graphql/session.resolver';
 import { UsersResolver } from './graphql/users.resolver';
-import { createPermissions } from './permissions/rules';
+import { applyPermissions } from './permissions/rules';
 
 export interface ServerDependencies {
   readonly logger: Logger;
@@ -80,7 +80,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
 
   const limits = abuseProtection(config.graphql);
   const apollo = new ApolloServer<RequestContext>({
-    schema: applyMiddleware(schema, createPermissions()),
+    schema: applyPermissions(schema),
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: development,
     formatError: createErrorFormatter({ exposeInternals: development, maxTokens: config.graphql.maxTokens }),
@@ -100,6 +100,8 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     // src/index.ts owns the signals and closes fastify, which stops Apollo below.
     stopOnTerminationSignals: false,
     plugins: [
+      // No field sets cache hints, and the default cache-control plugin costs a hook call on every field.
+      ApolloServerPluginCacheControlDisabled(),
       ...(limits.plugins as ApolloServerPlugin<RequestContext>[]),
       requestLogPlugin(app.log),
       responseStatusPlugin(realm),

@@ -39,13 +39,11 @@ export function createContextFunction({ tokens, realm }: ContextFunctionOptions)
 
 function unauthenticated(error: AuthError, realm: string): GraphQLError {
   const { message, extensions } = toGraphQLError(error);
-  return new GraphQLError(message, {
-    extensions: {
-      ...extensions,
-      http: {
-        status: 401,
-        headers: new HeaderMap([['www-authenticate', bearerChallenge(realm, error.reason)]]),
-      },
-    },
-  });
+  // Apollo reads `http` off the extensions to set the status and the challenge header of the response.
+  const http = {
+    status: 401,
+    headers: new HeaderMap([['www-authenticate', bearerChallenge(realm, error.reason)]]),
+  };
+  const withHttp: Record<string, unknown> = { ...extensions, http };
+  return new GraphQLError(message, { extensions: withHttp });
 }

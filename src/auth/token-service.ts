@@ -39,6 +39,8 @@ const SEGMENT = /^[A-Za-z0-9_-]+$/;
 /** The only claims we put in a token: nothing else, and never anything sensitive. */
 const ISSUE_INPUT_KEYS = new Set(['subject', 'username', 'scopes', 'ttlSeconds']);
 const MAX_KID_LENGTH = 256;
+/** Verified tokens remembered, so a client's repeated requests cost a map lookup instead of a signature check. */
+const VERIFIED_CACHE_SIZE = 10_000;
 
 export interface IssueTokenInput {
   readonly subject: string;
@@ -163,6 +165,33 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     keys: keyRing.keys.flatMap((key) => (key.alg === 'HS256' ? [] : [publicJwk(key)])),
   };
 
+  // Keyed by the exact token text, filled only after full verification, bounded (oldest out first).
+  const verified = new Map<
+    string,
+    { token: VerifiedToken; expiresAt: number; key: SigningKey | VerificationKey; external?: TrustedIssuer }
+  >();
+
+  /** A remembered verification, if it still holds: not expired, and its key still the issuer's. */
+  async function remembered(token: string): Promise<VerifiedToken | undefined> {
+    const entry = verified.get(token);
+    if (!entry) return undefined;
+    if (clock() / 1000 >= entry.expiresAt + tolerance) {
+      verified.delete(token);
+      fail('expired');
+    }
+    // Our own key ring never changes while the process runs; an external issuer's JWKS can drop a key.
+    if (entry.external && (await entry.external.keys.getKey(entry.key.id)) !== entry.key) {
+      verified.delete(token);
+      return undefined;
+    }
+    return entry.token;
+  }
+
+  function remember(token: string, entry: NonNullable<ReturnType<typeof verified.get>>): void {
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, entry);
+  }
+
   function signatureValid(
     key: SigningKey | VerificationKey,
     signingInput: string,
@@ -220,19 +249,23 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   }
 
   async function verify(token: string): Promise<VerifiedToken> {
+    const known =
+      typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH ? await remembered(token) : undefined;
+    if (known) return known;
     const { alg, kid, payload, signingInput, signature } = parseCompact(token);
 
     // Routed by `iss` before any signature work: each issuer's tokens meet only that issuer's keys and
     // algorithms, so an HS secret can never check an RS/ES token (algorithm confusion).
     let key: SigningKey | VerificationKey | undefined;
     let claims: { audience: string; usernameClaim?: string | undefined; scopesClaim?: string | undefined };
+    let external: TrustedIssuer | undefined;
     if (payload.iss === issuer) {
       if (alg !== keyRing.algorithm) fail('alg_not_allowed');
       if (kid === undefined) fail('kid_missing');
       key = keyRing.get(kid);
       claims = { audience };
     } else {
-      const external = typeof payload.iss === 'string' ? trusted.get(payload.iss) : undefined;
+      external = typeof payload.iss === 'string' ? trusted.get(payload.iss) : undefined;
       if (!external) fail('issuer_untrusted');
       if (!(external.algorithms as readonly string[]).includes(alg)) fail('alg_not_allowed');
       key = await external.keys.getKey(kid);
@@ -247,7 +280,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     checkAudience(payload, claims.audience);
     const subject = readSubject(payload);
     if (payload.jti !== undefined && typeof payload.jti !== 'string') fail('claim_invalid');
-    return {
+    const result: VerifiedToken = {
       subject,
       username: readUsername(payload, claims.usernameClaim),
       scopes: readScopes(payload, claims.scopesClaim),
@@ -255,6 +288,8 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
       tokenId: payload.jti,
       keyId: key.id,
     };
+    remember(token, { token: result, expiresAt, key, ...(external && { external }) });
+    return result;
   }
 
   return { issue, verify, jwks: () => published };

@@ -213,6 +213,18 @@ describe('tokens from a trusted external issuer (JWKS)', () => {
     provider.respond(jwks(next, ec));
   });
 
+  it('does not let the verified-token cache outlive a key the provider dropped', async () => {
+    const kept = await providerKey('rsa-kept', 'RS256');
+    provider.respond(jwks(kept, ec));
+    clock.advance(3600);
+    const token = await providerToken(kept, clock() / 1000);
+    expect((await me(token)).status).toBe(200);
+    expect((await me(token)).status).toBe(200); // now answered from the cache
+    provider.respond(jwks(ec)); // the provider rotates the key out
+    clock.advance(602); // past the JWKS max-age, still inside the token's lifetime and tolerance
+    expect(await reason(token)).toEqual([401, 'TOKEN_INVALID']);
+  });
+
   it('skips RSA keys shorter than 2048 bits', async () => {
     // jose refuses to sign with such a key, so this token is signed with node:crypto directly.
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });

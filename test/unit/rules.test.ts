@@ -1,9 +1,8 @@
 import { extendSchema, graphql, type GraphQLSchema, parse } from 'graphql';
-import { applyMiddleware } from 'graphql-middleware';
 import { ANONYMOUS, type Identity } from '../../src/auth/identity';
 import { IssueTokenResolver } from '../../src/graphql/issue-token.resolver';
 import { buildApiSchema } from '../../src/graphql/schema';
-import { createPermissions } from '../../src/permissions/rules';
+import { applyPermissions } from '../../src/permissions/rules';
 import { createLogger } from '../../src/logger';
 import { testTokenService } from '../helpers/tokens';
 
@@ -26,10 +25,7 @@ describe('shield rules from the permission map', () => {
         resolverClass === IssueTokenResolver ? issueToken : new resolverClass(),
     });
     // The real schema plus one field that nobody put in the permission map.
-    schema = applyMiddleware(
-      extendSchema(api, parse('extend type Query { secret: String }')),
-      createPermissions(),
-    );
+    schema = applyPermissions(extendSchema(api, parse('extend type Query { secret: String }')));
   });
 
   const run = (source: string, identity: Identity) =>

@@ -260,6 +260,14 @@ describe('token service: verifying (RFC 8725)', () => {
       });
     });
 
+    it('honours exp on tokens it remembers as verified', async () => {
+      const remembered = craftToken(HEADER, validClaims(NOW, { exp: NOW + 30 }), KEY_2026_11.secret);
+      expect((await tokens.verify(remembered)).subject).toBe('4');
+      expect((await tokens.verify(remembered)).subject).toBe('4');
+      clock.set(NOW + 35);
+      expect(await refusal(tokens.verify(remembered))).toMatchObject({ reason: 'TOKEN_EXPIRED' });
+    });
+
     it('rejects non-numeric nbf and iat', async () => {
       expect((await refusal(tokens.verify(sign(validClaims(NOW, { nbf: 'soon' }))))).detail).toBe(
         'claim_invalid',

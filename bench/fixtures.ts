@@ -1,0 +1,52 @@
+import { createKeyRing, hmacKey } from '../src/auth/key-ring';
+import { createTokenService } from '../src/auth/token-service';
+
+/** What every benchmarked server shares: one HS256 secret, one token, one data set. */
+export const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+export const KEY_ID = 'bench';
+export const ISSUER = 'graphql-jwt-api';
+export const AUDIENCE = 'graphql-jwt-api';
+
+export const USERS = Array.from({ length: 100 }, (_, index) => {
+  const n = String(index).padStart(3, '0');
+  return { id: `00000000-0000-4000-8000-000000000${n}`, username: `user${n}`, scopes: ['read', 'write'] };
+});
+
+export const QUERIES = {
+  me: '{ me { id username scopes greeting } }',
+  list: '{ users(first: 100) { nodes { id username scopes } } }',
+} as const;
+export type QueryName = keyof typeof QUERIES;
+
+export const EXPECTED: Record<QueryName, string> = {
+  me: JSON.stringify({
+    data: { me: { id: '4', username: 'Jane', scopes: ['admin'], greeting: 'Hey Jane' } },
+  }),
+  list: JSON.stringify({ data: { users: { nodes: USERS } } }),
+};
+
+/** An HS256 token every server accepts (valid for two hours), signed by this API's own token module. */
+export function benchToken(): string {
+  return createTokenService({
+    keyRing: createKeyRing([hmacKey(KEY_ID, SECRET)]),
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    accessTokenTtlSeconds: 7200,
+    maxTokenTtlSeconds: 7200,
+    clockToleranceSeconds: 5,
+  }).issue({ subject: '4', username: 'Jane', scopes: ['admin'] }).token;
+}
+
+/** Servers print one line, `{"url": …}`, once they listen. */
+export function announce(url: string): void {
+  process.stdout.write(`${JSON.stringify({ url })}\n`);
+}
+
+/** Lets the harness ask a server process to collect garbage and report its memory. */
+export function answerMemoryProbes(): void {
+  process.on('message', (message) => {
+    if (message !== 'memory') return;
+    (globalThis as { gc?: () => void }).gc?.();
+    process.send?.(process.memoryUsage());
+  });
+}

@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { createServer } from '../../src/server';
+import { announce, answerMemoryProbes } from '../fixtures';
+import { seededApi } from '../seed';
+
+/** (1) The API as shipped: fastify, Apollo, token verification, shield rules, production mode. */
+async function main(): Promise<void> {
+  const { runtime, services, logger } = await seededApi();
+  const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, ...services });
+  announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);
+  answerMemoryProbes();
+}
+
+void main();

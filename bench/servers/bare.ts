@@ -1,0 +1,48 @@
+import 'reflect-metadata';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import fastifyApollo from '@as-integrations/fastify';
+import Fastify from 'fastify';
+import { type RequestContext } from '../../src/auth/identity';
+import { buildApiSchema } from '../../src/graphql/schema';
+import { UsersResolver } from '../../src/graphql/users.resolver';
+import { announce } from '../fixtures';
+import { seededApi } from '../seed';
+
+/**
+ * (2) The same schema and resolvers on bare Apollo Server with the same fastify integration, but no token
+ * verification and no shield rules: every request gets a fixed identity. (1) minus (2) is what our auth
+ * layer costs.
+ */
+async function main(): Promise<void> {
+  const { services } = await seededApi();
+  const users = new UsersResolver(services.users);
+  const schema = await buildApiSchema({
+    get: (resolverClass: new () => object) => (resolverClass === UsersResolver ? users : new resolverClass()),
+  });
+  const apollo = new ApolloServer<RequestContext>({
+    schema,
+    introspection: false,
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+  });
+  await apollo.start();
+  const app = Fastify();
+  const identity = {
+    authenticated: true as const,
+    subject: '4',
+    username: 'Jane',
+    scopes: ['admin'],
+    expiresAt: new Date(Date.now() + 3_600_000),
+    tokenId: undefined,
+  };
+  await app.register(fastifyApollo(apollo), {
+    context: async (request) => ({
+      identity,
+      client: { ip: request.ip, userAgent: undefined },
+      requestId: request.id,
+    }),
+  });
+  announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);
+}
+
+void main();
