@@ -62,12 +62,15 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   app.server.headersTimeout = config.http.headersTimeoutMs;
   const realm = config.jwt.audience;
   const { corsOrigins } = config.http;
-  await app.register(cors, {
-    origin: corsOrigins === true ? true : corsOrigins.length > 0 ? [...corsOrigins] : false,
-    methods: ['GET', 'POST'],
-    allowedHeaders: CORS_HEADERS,
-    maxAge: 600,
-  });
+  // No allowed origin (the production default): no CORS headers at all, and no hook on every request.
+  if (corsOrigins === true || corsOrigins.length > 0) {
+    await app.register(cors, {
+      origin: corsOrigins === true ? true : [...corsOrigins],
+      methods: ['GET', 'POST'],
+      allowedHeaders: CORS_HEADERS,
+      maxAge: 600,
+    });
+  }
 
   const resolvers = new Map<unknown, object>([
     [IssueTokenResolver, new IssueTokenResolver(deps.tokens, app.log)],
@@ -103,7 +106,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
       // No field sets cache hints, and the default cache-control plugin costs a hook call on every field.
       ApolloServerPluginCacheControlDisabled(),
       ...(limits.plugins as ApolloServerPlugin<RequestContext>[]),
-      requestLogPlugin(app.log),
+      requestLogPlugin(deps.logger),
       responseStatusPlugin(realm),
       landingPage(config, deps.tokens),
     ],

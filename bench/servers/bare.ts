@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       identity,
       client: { ip: request.ip, userAgent: undefined },
       requestId: request.id,
+      startedAt: performance.now(),
     }),
   });
   announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);

@@ -27,6 +27,7 @@ export function createContextFunction({ tokens, realm }: ContextFunctionOptions)
         identity: token === undefined ? ANONYMOUS : identityFromToken(await tokens.verify(token)),
         client: { ip: request.ip, userAgent: request.headers['user-agent'] },
         requestId: request.id,
+        startedAt: performance.now(),
       };
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;

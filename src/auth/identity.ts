@@ -14,8 +14,14 @@ export interface AuthenticatedIdentity extends Omit<VerifiedToken, 'keyId'> {
 
 export const ANONYMOUS: AnonymousIdentity = Object.freeze({ authenticated: false });
 
+// The token service hands back the same VerifiedToken for a remembered token, so its identity (frozen,
+// hence shareable between requests) is built once too.
+const identities = new WeakMap<VerifiedToken, AuthenticatedIdentity>();
+
 export function identityFromToken(token: VerifiedToken): AuthenticatedIdentity {
-  return Object.freeze({
+  const known = identities.get(token);
+  if (known) return known;
+  const identity: AuthenticatedIdentity = Object.freeze({
     authenticated: true,
     subject: token.subject,
     username: token.username,
@@ -23,6 +29,8 @@ export function identityFromToken(token: VerifiedToken): AuthenticatedIdentity {
     expiresAt: token.expiresAt,
     tokenId: token.tokenId,
   });
+  identities.set(token, identity);
+  return identity;
 }
 
 /** Where the request came from: sessions record it and login throttling counts by it. */
@@ -40,6 +48,8 @@ export interface RequestContext {
   readonly client: ClientInfo;
   /** fastify's request id: in every log line of the request and in errors a user may report. */
   readonly requestId: string;
+  /** performance.now() when the context was made: the request log's duration starts here. */
+  readonly startedAt: number;
 }
 
 /**
