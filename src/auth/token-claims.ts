@@ -21,7 +21,7 @@ export function fail(detail: TokenFailureDetail): never {
   throw new AuthError(REASON_BY_DETAIL[detail] ?? 'TOKEN_INVALID', detail);
 }
 
-export const isFiniteNumber = (value: unknown): value is number =>
+const isFiniteNumber = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 
 export function isBoundedText(value: unknown, maxLength: number): value is string {

@@ -281,6 +281,10 @@ describeEngines('the account data layer', (database: TestDatabase) => {
       expect(
         await code(services.accounts.changePassword(id, 'not my password', 'a brand new secret', HOME)),
       ).toBe('INVALID_CREDENTIALS');
+      // An over-long current password is refused before any hashing work.
+      expect(
+        await code(services.accounts.changePassword(id, 'x'.repeat(2000), 'a brand new secret', HOME)),
+      ).toBe('INVALID_CREDENTIALS');
       expect(
         await rejection(services.accounts.changePassword(id, PASSWORD, 'short', HOME), InputError),
       ).toMatchObject({ field: 'newPassword', rule: 'min_length' });
