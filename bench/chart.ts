@@ -3,7 +3,7 @@
  * logarithmic: the raw ceiling is ten times faster than any GraphQL server and would flatten the rest.
  */
 export function barChart(
-  rows: Array<{ server: string; label: string; query: string; requestsPerSecond: number }>,
+  rows: ReadonlyArray<{ server: string; label: string; query: string; requestsPerSecond: number }>,
 ): string {
   const queries = [...new Set(rows.map((row) => row.query))];
   const servers = [...new Set(rows.map((row) => row.server))];

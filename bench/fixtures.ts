@@ -1,8 +1,16 @@
+import { createSecretKey } from 'node:crypto';
 import { createKeyRing, hmacKey } from '../src/auth/key-ring';
 import { createTokenService } from '../src/auth/token-service';
 
 /** What every benchmarked server shares: one HS256 secret, one token, one data set. */
 export const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+/**
+ * The secret as a KeyObject, for the peers: given a string, jsonwebtoken 9 first tries it as a PEM public key
+ * on every verification, and the failed parse costs about 0.6 ms on Node 20 (auth0/node-jsonwebtoken#1046,
+ * #966; bench/README.md has the measurement). The peers get the library's documented fast path, so the
+ * comparison is between the frameworks rather than that pitfall.
+ */
+export const SECRET_KEY = createSecretKey(Buffer.from(SECRET));
 export const KEY_ID = 'bench';
 export const ISSUER = 'graphql-jwt-api';
 export const AUDIENCE = 'graphql-jwt-api';
@@ -37,16 +45,15 @@ export function benchToken(): string {
   }).issue({ subject: '4', username: 'Jane', scopes: ['admin'] }).token;
 }
 
-/** Servers print one line, `{"url": …}`, once they listen. */
+/**
+ * Servers print one line, `{"url": …}`, once they listen, then answer the harness's memory probe: collect
+ * garbage and report `process.memoryUsage()` (the memory run).
+ */
 export function announce(url: string): void {
-  process.stdout.write(`${JSON.stringify({ url })}\n`);
-}
-
-/** Lets the harness ask a server process to collect garbage and report its memory. */
-export function answerMemoryProbes(): void {
   process.on('message', (message) => {
     if (message !== 'memory') return;
     (globalThis as { gc?: () => void }).gc?.();
     process.send?.(process.memoryUsage());
   });
+  process.stdout.write(`${JSON.stringify({ url })}\n`);
 }

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createServer } from '../../src/server';
-import { announce, answerMemoryProbes } from '../fixtures';
+import { announce } from '../fixtures';
 import { seededApi } from '../seed';
 
 /** (1) The API as shipped: fastify, Apollo, token verification, shield rules, production mode. */
@@ -8,7 +8,6 @@ async function main(): Promise<void> {
   const { runtime, services, logger } = await seededApi();
   const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, ...services });
   announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);
-  answerMemoryProbes();
 }
 
 void main();

@@ -1,7 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import jwt from 'jsonwebtoken';
-import { announce, AUDIENCE, ISSUER, SECRET } from '../fixtures';
+import { announce, AUDIENCE, ISSUER, SECRET_KEY } from '../fixtures';
 import { type PeerUser, resolvers, TYPE_DEFS } from './peer-schema';
 
 /** (3) Apollo's documented pattern: startStandaloneServer, jsonwebtoken in the context, checks in resolvers. */
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     context: async ({ req }) => {
       const token = req.headers.authorization?.replace(/^Bearer /i, '');
       if (!token) return {};
-      const claims = jwt.verify(token, SECRET, {
+      const claims = jwt.verify(token, SECRET_KEY, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,

@@ -1,0 +1,77 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+
+export const SERVERS = [
+  ['api', '(1) this API as shipped'],
+  ['bare', '(2) same schema, bare Apollo + fastify, no auth'],
+  ['standalone', '(3) Apollo standalone + jsonwebtoken'],
+  ['yoga', '(4) graphql-yoga + plugin-jwt + generic-auth'],
+  ['raw', '(5) raw node:http, precomputed (ceiling)'],
+] as const;
+export type ServerName = (typeof SERVERS)[number][0];
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+/** Servers on core 0, the load generator on core 1, when the machine has two cores and taskset. */
+export const PINNED = cpus().length >= 2 && hasTaskset();
+
+export interface Running {
+  readonly name: ServerName;
+  readonly url: string;
+  readonly child: ChildProcess;
+}
+
+export interface StartOptions {
+  /** A command the server runs under, such as valgrind; the server is not pinned then. */
+  readonly wrapper?: readonly string[];
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Starts one server in its own process, in production mode (libraries such as graphql-armor and Apollo
+ * pick their production code paths from NODE_ENV), and resolves once it prints its URL.
+ */
+export function startServer(name: ServerName, options: StartOptions = {}): Promise<Running> {
+  const command = [process.execPath, '--expose-gc', join(__dirname, 'servers', `${name}.js`)];
+  const prefix = options.wrapper ?? (PINNED ? ['taskset', '-c', '0'] : []);
+  const [program, ...args] = [...prefix, ...command] as [string, ...string[]];
+  const child = spawn(program, args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  let errors = '';
+  child.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start within ${options.timeoutMs ?? 30_000} ms`));
+    }, options.timeoutMs ?? 30_000);
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const line = output.split('\n').find((candidate) => candidate.startsWith('{"url"'));
+      if (!line) return;
+      clearTimeout(timer);
+      resolve({ name, url: (JSON.parse(line) as { url: string }).url, child });
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited with ${code}: ${errors.trim()}`));
+    });
+  });
+}
+
+/** Asks a server process to collect garbage and report its memory (see `answerProbes`). */
+export function memoryOf(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
+  return new Promise((resolve) => {
+    child.once('message', (usage) => resolve(usage as NodeJS.MemoryUsage));
+    child.send('memory');
+  });
+}

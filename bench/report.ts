@@ -1,0 +1,93 @@
+import { type InstructionCount } from './instructions';
+
+export interface Row {
+  readonly server: string;
+  readonly label: string;
+  readonly query: string;
+  readonly requestsPerSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** (1)/(2) on one query: per round (the two ran back to back), and the median of those. */
+export interface PairedRatio {
+  readonly median: number;
+  readonly rounds: readonly number[];
+}
+
+export interface Report {
+  readonly date: string;
+  readonly machine: { cpu: string; cores: number; memoryGiB: number; pinned: boolean };
+  readonly versions: Record<string, string>;
+  readonly settings: { durationSeconds: number; rounds: number; connections: number };
+  readonly rows: readonly Row[];
+  readonly ratios: {
+    readonly me: PairedRatio;
+    readonly list: PairedRatio;
+    readonly meVsStandalone: number;
+    readonly meVsYoga: number;
+  };
+  readonly instructions: readonly InstructionCount[] | undefined;
+  readonly memory: Record<string, number> | undefined;
+}
+
+const fixed = (value: number, digits = 3) => value.toFixed(digits);
+const range = (values: readonly number[]) => `${fixed(Math.min(...values))}-${fixed(Math.max(...values))}`;
+
+function instructionLines(counts: readonly InstructionCount[]): string[] {
+  const of = (server: string) => counts.find((count) => count.server === server);
+  const api = of('api');
+  const bare = of('bare');
+  const lines = [
+    '',
+    'Instructions per request on `me` (valgrind callgrind; the median of blocks after a warm-up, every thread of the server process):',
+    '',
+    '| server | instructions per request | blocks |',
+    '| --- | ---: | --- |',
+    ...counts.map(
+      (count) =>
+        `| ${count.server} | ${count.perRequest} | ${count.blocks.map((block) => Math.round(block)).join(', ')} |`,
+    ),
+  ];
+  if (api && bare)
+    lines.push(
+      '',
+      `(2)/(1) in instructions on me: ${fixed(bare.perRequest / api.perRequest)} ` +
+        `(the throughput (1) would reach relative to (2) if time followed instructions).`,
+    );
+  return lines;
+}
+
+export function markdown(report: Report): string {
+  const { ratios } = report;
+  const lines = [
+    `Measured ${report.date} on ${report.machine.cpu} (${report.machine.cores} cores, ${report.machine.memoryGiB} GiB), ` +
+      `${report.machine.pinned ? 'servers pinned to core 0 and the load generator to core 1 (taskset)' : 'not pinned'}; ` +
+      `autocannon, ${report.settings.connections} connections, median of ${report.settings.rounds} rounds of ${report.settings.durationSeconds} s.`,
+    '',
+    `Versions: ${Object.entries(report.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}.`,
+    '',
+    '| server | query | req/s | p50 ms | p99 ms |',
+    '| --- | --- | ---: | ---: | ---: |',
+    ...report.rows.map(
+      (row) => `| ${row.label} | ${row.query} | ${row.requestsPerSecond} | ${row.p50} | ${row.p99} |`,
+    ),
+    '',
+    `(1)/(2), paired by round (the two measured back to back), median and range: ` +
+      `on me ${fixed(ratios.me.median)} (${range(ratios.me.rounds)}), ` +
+      `on list ${fixed(ratios.list.median)} (${range(ratios.list.rounds)}). ` +
+      `(1)/(3) on me: ${fixed(ratios.meVsStandalone)}; (1)/(4) on me: ${fixed(ratios.meVsYoga)}.`,
+  ];
+  if (report.instructions) lines.push(...instructionLines(report.instructions));
+  if (report.memory) {
+    const m = report.memory;
+    lines.push(
+      '',
+      `Memory of (1) after GC, ${m.seconds} s of load on me: RSS ${fixed(m.rssWarmMiB!, 1)} → ${fixed(m.rssAfterMiB!, 1)} MiB ` +
+        `(${fixed(m.rssGrowthPercent!, 1)}%), heap ${fixed(m.heapWarmMiB!, 1)} → ${fixed(m.heapAfterMiB!, 1)} MiB (${fixed(m.heapGrowthPercent!, 1)}%).`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
