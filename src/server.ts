@@ -23,6 +23,7 @@ import { responseStatusPlugin } from './graphql/response-status.plugin';
 import { buildApiSchema } from './graphql/schema';
 import { SessionResolver } from './graphql/session.resolver';
 import { UsersResolver } from './graphql/users.resolver';
+import { lazyChildLogger } from './logger';
 import { applyPermissions } from './permissions/rules';
 
 export interface ServerDependencies {
@@ -51,6 +52,8 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     // The cast pins fastify's logger type parameter, so the instance matches FastifyInstance's default.
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: deps.logger as FastifyBaseLogger,
+    // fastify's logger: ours, with fastify's request and reply serializers added.
+    childLoggerFactory: (logger, bindings, options) => lazyChildLogger(logger as Logger, bindings, options),
     genReqId: () => randomUUID(),
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,
@@ -86,7 +89,11 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     schema: applyPermissions(schema),
     introspection: config.graphql.introspection,
     includeStacktraceInErrorResponses: development,
-    formatError: createErrorFormatter({ exposeInternals: development, maxTokens: config.graphql.maxTokens }),
+    formatError: createErrorFormatter({
+      exposeInternals: development,
+      hideSuggestions: !config.graphql.introspection,
+      maxTokens: config.graphql.maxTokens,
+    }),
     logger: app.log,
     // graphql-js stops lexing past this many tokens: the cheapest place to refuse a huge document.
     parseOptions: { maxTokens: config.graphql.maxTokens },

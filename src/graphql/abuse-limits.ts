@@ -12,9 +12,10 @@ function refuse(limit: QueryLimit, message: string): GraphQLArmorRejectCallback 
 
 /**
  * graphql-armor's depth, alias, directive and cost limits, as validation rules: a refused query gets 400
- * QUERY_LIMIT_EXCEEDED and never reaches a resolver. Field suggestions ("Did you mean …") are masked when
- * introspection is off, since they would leak the schema bit by bit. The token limit is left to
- * graphql-js's own parser option (see server.ts): armor's version parses every document a second time.
+ * QUERY_LIMIT_EXCEEDED and never reaches a resolver. Two of armor's protections are done elsewhere, more
+ * cheaply: the token limit by graphql-js's own parser option (server.ts; armor's version parses every
+ * document a second time), and suggestion masking by the error formatter (armor's is a plugin that
+ * allocates a listener on every request).
  */
 export function abuseProtection(limits: Config['graphql']) {
   const { plugins, validationRules } = new ApolloArmor({
@@ -41,7 +42,7 @@ export function abuseProtection(limits: Config['graphql']) {
       ],
     },
     maxTokens: { enabled: false },
-    blockFieldSuggestion: { enabled: !limits.introspection },
+    blockFieldSuggestion: { enabled: false },
   }).protect();
   return { plugins, validationRules };
 }

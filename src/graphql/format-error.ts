@@ -22,15 +22,31 @@ function withoutStack(formatted: GraphQLFormattedError): GraphQLFormattedError {
 }
 
 /**
+ * graphql-js's hints for unknown fields, arguments, types, enum values and input fields, in validation and
+ * variable-coercion errors alike ('Cannot query field "mee" on type "Query". Did you mean "me"?').
+ */
+const SUGGESTION = / ?Did you mean .+?\?/g;
+
+function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  if (!formatted.message.includes('Did you mean')) return formatted;
+  return { ...formatted, message: formatted.message.replace(SUGGESTION, '') };
+}
+
+/**
  * @returns Apollo's formatError: our own errors keep their stable code and safe message; anything
  * unexpected reaches the client, unless `exposeInternals` (development), as a bare INTERNAL_SERVER_ERROR
  * with no message, stack or library text. (The request plugin logs the detail and adds the request id.)
+ * With `hideSuggestions` (introspection off), "Did you mean …" hints are dropped: they would leak the
+ * schema one guess at a time. Doing it here rather than in a plugin costs nothing on requests without
+ * errors (bench/README.md).
  */
 export function createErrorFormatter({
   exposeInternals,
+  hideSuggestions,
   maxTokens,
 }: {
   exposeInternals: boolean;
+  hideSuggestions: boolean;
   maxTokens: number;
 }) {
   return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -44,7 +60,10 @@ export function createErrorFormatter({
       return { ...withoutStack(formatted), message, extensions };
     }
     // An expected error (invalid query, bad variables) has a code; a stack would only be noise.
-    if (code !== 'INTERNAL_SERVER_ERROR') return withoutStack(formatted);
+    if (code !== 'INTERNAL_SERVER_ERROR') {
+      const safe = withoutStack(formatted);
+      return hideSuggestions ? withoutSuggestions(safe) : safe;
+    }
     if (exposeInternals) return formatted;
     return {
       message: 'Internal server error',

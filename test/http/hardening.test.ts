@@ -161,6 +161,21 @@ describe('production mode', () => {
     expect(response.body).not.toContain('"me"');
   });
 
+  it('hides argument and input-field suggestions, in validation and in variables alike', async () => {
+    const argument = await post(server, { query: '{ users(frist: 1) { nodes { id } } }' });
+    expect(argument.statusCode).toBe(400);
+    expect(argument.json<{ errors: Array<{ message: string }> }>().errors[0]!.message).toBe(
+      'Unknown argument "frist" on field "Query.users".',
+    );
+    const variables = await post(server, {
+      query: 'mutation ($input: CreateUserInput!) { createUser(input: $input) { id } }',
+      variables: { input: { usernam: 'x', password: 'y' } },
+    });
+    expect(variables.statusCode).toBe(400);
+    expect(variables.body).toContain('usernam');
+    expect(variables.body).not.toMatch(/Did you mean|"username"/);
+  });
+
   it('masks a database failure, giving the client the request id of the detailed log line', async () => {
     await server.services.database.close();
     const response = await execute(server.app, LoginDocument, { username: 'jane', password: PASSWORD });
@@ -263,7 +278,7 @@ describe('browser and mobile clients', () => {
     const { accessToken, refreshToken } = session.body.data!.login;
     await execute(server.app, MeDocument, {}, { token: accessToken });
     const lines = server.logs.map(
-      (line) => JSON.parse(line) as { reqId?: string; graphql?: Record<string, unknown> },
+      (line) => JSON.parse(line) as { reqId?: string; msg?: string; graphql?: Record<string, unknown> },
     );
     const me = lines.findLast((line) => line.graphql?.operationName === 'Me');
     expect(me?.graphql).toMatchObject({
@@ -271,6 +286,12 @@ describe('browser and mobile clients', () => {
       status: 200,
       sub: session.body.data!.login.viewer.id,
     });
+    // fastify's own lines for the request carry the same request id (its request logger is made lazily).
+    expect(lines.filter((line) => line.reqId === me?.reqId).map((line) => line.msg)).toEqual([
+      'incoming request',
+      'graphql request',
+      'request completed',
+    ]);
     expect(me?.graphql?.durationMs).toEqual(expect.any(Number));
     expect(lines.find((line) => line.graphql?.operationName === 'Login')?.graphql).toMatchObject({
       sub: null,

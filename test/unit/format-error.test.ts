@@ -15,8 +15,8 @@ function resolverFailure(original: Error): [GraphQLFormattedError, unknown] {
   ];
 }
 
-const production = createErrorFormatter({ exposeInternals: false, maxTokens: 2000 });
-const development = createErrorFormatter({ exposeInternals: true, maxTokens: 2000 });
+const production = createErrorFormatter({ exposeInternals: false, hideSuggestions: true, maxTokens: 2000 });
+const development = createErrorFormatter({ exposeInternals: true, hideSuggestions: false, maxTokens: 2000 });
 
 describe('formatError', () => {
   it('masks unexpected errors outside development: no message, SQL, library text or stack', () => {
@@ -78,5 +78,45 @@ describe('formatError', () => {
       new GraphQLError('Cannot query field "x"'),
     );
     expect(formatted.extensions).toEqual({ code: 'GRAPHQL_VALIDATION_FAILED' });
+  });
+
+  describe('field suggestions', () => {
+    // graphql-js's wording, one per kind of hint it gives.
+    const cases: Array<[string, string]> = [
+      [
+        'Cannot query field "mee" on type "Query". Did you mean "me"?',
+        'Cannot query field "mee" on type "Query".',
+      ],
+      [
+        'Unknown argument "frist" on field "Query.users". Did you mean "first"?',
+        'Unknown argument "frist" on field "Query.users".',
+      ],
+      [
+        'Cannot query field "nam" on type "User". Did you mean "name", "username", or "id"?',
+        'Cannot query field "nam" on type "User".',
+      ],
+      [
+        'Variable "$input" got invalid value { usernam: "x" }; Field "usernam" is not defined by type "CreateUserInput". Did you mean "username"?',
+        'Variable "$input" got invalid value { usernam: "x" }; Field "usernam" is not defined by type "CreateUserInput".',
+      ],
+      ['Unknown type "Usr". Did you mean "User"?', 'Unknown type "Usr".'],
+    ];
+
+    it.each(cases)('drops the hint from %j when asked', (message, expected) => {
+      const formatted = production(
+        { message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+        new GraphQLError(message),
+      );
+      expect(formatted).toEqual({ message: expected, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
+    });
+
+    it('keeps the hint when introspection is on (the schema is public anyway)', () => {
+      const message = 'Cannot query field "mee" on type "Query". Did you mean "me"?';
+      const formatted = development(
+        { message, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+        new GraphQLError(message),
+      );
+      expect(formatted.message).toBe(message);
+    });
   });
 });
