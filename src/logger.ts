@@ -23,36 +23,58 @@ export function createLogger(level: LogLevel, stream?: { write(line: string): vo
 }
 
 /**
- * fastify's `childLoggerFactory`: the request's logger (bound to its request id) is made the first time the
- * request logs at an enabled level. pino's child() serialises its bindings through the redaction paths, a
- * cost every request paid even when nothing is logged, as at `warn` (measured in bench/README.md).
+ * fastify's per-request logger (`childLoggerFactory`), bound to the request id, whose pino child is made the
+ * first time the request logs at an enabled level. pino's child() serialises its bindings through the
+ * redaction paths, a cost every request paid even when nothing is logged, as at `warn` (bench/README.md).
+ * A class, so a request allocates one object rather than a closure per level.
  */
-export function lazyChildLogger(
-  parent: Logger,
-  bindings: pino.Bindings,
-  options: pino.ChildLoggerOptions,
-): FastifyBaseLogger {
-  let child: Logger | undefined;
-  const real = () => (child ??= parent.child(bindings, options));
-  const forward = (level: pino.Level): pino.LogFn =>
-    function log(this: unknown, ...args: Parameters<pino.LogFn>) {
-      // The child shares its parent's level: a disabled level needs no child.
-      if (parent.isLevelEnabled(level)) real()[level](...args);
-    };
-  return {
-    get level() {
-      return (child ?? parent).level;
-    },
-    set level(level: string) {
-      real().level = level;
-    },
-    silent: () => undefined,
-    fatal: forward('fatal'),
-    error: forward('error'),
-    warn: forward('warn'),
-    info: forward('info'),
-    debug: forward('debug'),
-    trace: forward('trace'),
-    child: (childBindings, childOptions) => real().child(childBindings, childOptions),
-  };
+export class LazyChildLogger implements FastifyBaseLogger {
+  #child: Logger | undefined;
+
+  constructor(
+    private readonly parent: Logger,
+    private readonly bindings: pino.Bindings,
+    private readonly options: pino.ChildLoggerOptions,
+  ) {}
+
+  private real(): Logger {
+    return (this.#child ??= this.parent.child(this.bindings, this.options));
+  }
+
+  /** The child shares its parent's level: a disabled level needs no child. */
+  private log(level: pino.Level, args: Parameters<pino.LogFn>): void {
+    if (this.parent.isLevelEnabled(level)) this.real()[level](...args);
+  }
+
+  get level(): string {
+    return (this.#child ?? this.parent).level;
+  }
+
+  set level(level: string) {
+    this.real().level = level;
+  }
+
+  fatal(...args: Parameters<pino.LogFn>): void {
+    this.log('fatal', args);
+  }
+  error(...args: Parameters<pino.LogFn>): void {
+    this.log('error', args);
+  }
+  warn(...args: Parameters<pino.LogFn>): void {
+    this.log('warn', args);
+  }
+  info(...args: Parameters<pino.LogFn>): void {
+    this.log('info', args);
+  }
+  debug(...args: Parameters<pino.LogFn>): void {
+    this.log('debug', args);
+  }
+  trace(...args: Parameters<pino.LogFn>): void {
+    this.log('trace', args);
+  }
+  silent(): void {}
+
+  child(bindings: pino.Bindings, options?: pino.ChildLoggerOptions): FastifyBaseLogger {
+    return this.real().child(bindings, options);
+  }
 }

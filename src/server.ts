@@ -23,7 +23,7 @@ import { responseStatusPlugin } from './graphql/response-status.plugin';
 import { buildApiSchema } from './graphql/schema';
 import { SessionResolver } from './graphql/session.resolver';
 import { UsersResolver } from './graphql/users.resolver';
-import { lazyChildLogger } from './logger';
+import { LazyChildLogger } from './logger';
 import { applyPermissions } from './permissions/rules';
 
 export interface ServerDependencies {
@@ -53,7 +53,8 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
     loggerInstance: deps.logger as FastifyBaseLogger,
     // fastify's logger: ours, with fastify's request and reply serializers added.
-    childLoggerFactory: (logger, bindings, options) => lazyChildLogger(logger as Logger, bindings, options),
+    childLoggerFactory: (logger, bindings, options) =>
+      new LazyChildLogger(logger as Logger, bindings, options),
     genReqId: () => randomUUID(),
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,

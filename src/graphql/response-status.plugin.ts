@@ -22,10 +22,14 @@ const codeOf = (error: GraphQLFormattedError) => error.extensions?.code as strin
  * only reason it carries no data: 401 when a token is needed, 403 when scopes are missing, 429 when
  * throttled, 503 when the database is down. A response with any data stays 200 so clients keep partial
  * results (the GraphQL-over-HTTP rule for field errors).
+ *
+ * Every response is `Cache-Control: no-store`: they carry personal data and tokens (RFC 6749 §5.1, RFC 6750
+ * §5.3). Apollo's cache-control plugin, turned off in server.ts for its per-field cost, sent the same.
  */
 export function responseStatusPlugin(realm: string): ApolloServerPlugin<RequestContext> {
   const listener: GraphQLRequestListener<RequestContext> = {
     async willSendResponse({ response }) {
+      response.http.headers.set('cache-control', 'no-store');
       if (response.body.kind !== 'single') return;
       const { data, errors } = response.body.singleResult;
       if (data != null || !errors?.length || !errors.every((error) => MAPPED.has(codeOf(error) ?? '')))

@@ -272,6 +272,18 @@ describe('browser and mobile clients', () => {
     expect(getMutation.statusCode).toBe(405);
   });
 
+  it('marks GraphQL responses Cache-Control: no-store, tokens and refusals included', async () => {
+    await server.services.users.createUser({ username: 'nostore', password: PASSWORD, scopes: [] }, {});
+    const login = await execute(server.app, LoginDocument, { username: 'nostore', password: PASSWORD });
+    expect(login.headers['cache-control']).toBe('no-store');
+    const me = await execute(server.app, MeDocument, {}, { token: login.body.data!.login.accessToken });
+    expect(me.body.data?.me.username).toBe('nostore');
+    expect(me.headers['cache-control']).toBe('no-store');
+    const refused = await execute(server.app, MeDocument);
+    expect(refused.status).toBe(401);
+    expect(refused.headers['cache-control']).toBe('no-store');
+  });
+
   it('writes one structured line per request with operation, caller and outcome, and no secrets', async () => {
     await server.services.users.createUser({ username: 'logme', password: PASSWORD, scopes: [] }, {});
     const session = await execute(server.app, LoginDocument, { username: 'logme', password: PASSWORD });

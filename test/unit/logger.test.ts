@@ -1,4 +1,4 @@
-import { createLogger, lazyChildLogger } from '../../src/logger';
+import { createLogger, LazyChildLogger } from '../../src/logger';
 
 function capture(level: 'warn' | 'info') {
   const lines: Array<Record<string, unknown>> = [];
@@ -9,10 +9,10 @@ function capture(level: 'warn' | 'info') {
   return { logger, lines, child };
 }
 
-describe('lazyChildLogger (fastify request loggers)', () => {
+describe('LazyChildLogger (fastify request loggers)', () => {
   it('makes no pino child for a request that logs nothing at an enabled level', () => {
     const { logger, lines, child } = capture('warn');
-    const requestLog = lazyChildLogger(logger, { reqId: 'r-1' }, {});
+    const requestLog = new LazyChildLogger(logger, { reqId: 'r-1' }, {});
     requestLog.info('incoming request');
     requestLog.debug('detail');
     expect(child).not.toHaveBeenCalled();
@@ -22,7 +22,7 @@ describe('lazyChildLogger (fastify request loggers)', () => {
 
   it('binds the request id once the request logs, making one child however often it logs', () => {
     const { logger, lines, child } = capture('info');
-    const requestLog = lazyChildLogger(logger, { reqId: 'r-2' }, {});
+    const requestLog = new LazyChildLogger(logger, { reqId: 'r-2' }, {});
     requestLog.info({ auth: { reason: 'TOKEN_EXPIRED' } }, 'credential refused');
     requestLog.warn('not ready');
     expect(child).toHaveBeenCalledTimes(1);
@@ -34,7 +34,7 @@ describe('lazyChildLogger (fastify request loggers)', () => {
 
   it('keeps the redaction of credentials in what the request logs', () => {
     const { logger, lines } = capture('info');
-    const requestLog = lazyChildLogger(logger, { reqId: 'r-3' }, {});
+    const requestLog = new LazyChildLogger(logger, { reqId: 'r-3' }, {});
     requestLog.info({ req: { headers: { authorization: 'Bearer secret.token.text' } } }, 'incoming request');
     expect(JSON.stringify(lines)).not.toContain('secret.token.text');
     expect((lines[0]!.req as { headers: Record<string, string> }).headers.authorization).toBe('[REDACTED]');
@@ -42,7 +42,7 @@ describe('lazyChildLogger (fastify request loggers)', () => {
 
   it('gives grandchildren the request id too', () => {
     const { logger, lines } = capture('info');
-    lazyChildLogger(logger, { reqId: 'r-4' }, {}).child({ plugin: 'x' }).info('hello');
+    new LazyChildLogger(logger, { reqId: 'r-4' }, {}).child({ plugin: 'x' }).info('hello');
     expect(lines[0]).toMatchObject({ reqId: 'r-4', plugin: 'x', msg: 'hello' });
   });
 });
