@@ -18,8 +18,7 @@ import { abuseProtection } from './graphql/abuse-limits';
 import { createErrorFormatter } from './graphql/format-error';
 import { landingPage } from './graphql/landing-page';
 import { IssueTokenResolver } from './graphql/issue-token.resolver';
-import { requestLogPlugin } from './graphql/request-log.plugin';
-import { responseStatusPlugin } from './graphql/response-status.plugin';
+import { responsePlugin } from './graphql/response.plugin';
 import { buildApiSchema } from './graphql/schema';
 import { SessionResolver } from './graphql/session.resolver';
 import { UsersResolver } from './graphql/users.resolver';
@@ -114,8 +113,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
       // No field sets cache hints, and the default cache-control plugin costs a hook call on every field.
       ApolloServerPluginCacheControlDisabled(),
       ...(limits.plugins as ApolloServerPlugin<RequestContext>[]),
-      requestLogPlugin(deps.logger),
-      responseStatusPlugin(realm),
+      responsePlugin(deps.logger, realm),
       landingPage(config, deps.tokens),
     ],
   });

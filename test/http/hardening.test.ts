@@ -282,6 +282,11 @@ describe('browser and mobile clients', () => {
     const refused = await execute(server.app, MeDocument);
     expect(refused.status).toBe(401);
     expect(refused.headers['cache-control']).toBe('no-store');
+    // The log line records the status the client got, not Apollo's 200 before the status was decided.
+    const line = server.logs
+      .map((text) => JSON.parse(text) as { graphql?: { operationName?: string; status?: number } })
+      .findLast((entry) => entry.graphql?.operationName === 'Me');
+    expect(line?.graphql?.status).toBe(401);
   });
 
   it('writes one structured line per request with operation, caller and outcome, and no secrets', async () => {

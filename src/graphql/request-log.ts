@@ -1,4 +1,7 @@
-import { type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
+import {
+  type GraphQLRequestContextDidEncounterErrors,
+  type GraphQLRequestContextWillSendResponse,
+} from '@apollo/server';
 import { type Logger } from 'pino';
 import { type RequestContext } from '../auth/identity';
 import { ServiceUnavailableError } from '../errors';
@@ -14,18 +17,22 @@ const NOTABLE = new Set([
   'REFRESH_TOKEN_REUSED',
 ]);
 
+/** What the request log does at two of Apollo's request hooks (composed in response.plugin.ts). */
+export interface RequestLog {
+  readonly onErrors: (context: GraphQLRequestContextDidEncounterErrors<RequestContext>) => void;
+  readonly onResponse: (context: GraphQLRequestContextWillSendResponse<RequestContext>) => void;
+}
+
 /**
  * One structured line per GraphQL request: request id, operation name, caller `sub`, duration, outcome and
  * error codes; never variables, tokens or passwords. Unexpected errors are logged here in full, with the
  * request id that the masked client error also carries.
  */
-export function requestLogPlugin(log: Logger): ApolloServerPlugin<RequestContext> {
+export function requestLog(log: Logger): RequestLog {
   // The level does not change while the process runs.
   const infoEnabled = log.isLevelEnabled('info');
-  // One listener for every request (it reads what it needs from the request context), so the hot path
-  // allocates nothing here.
-  const listener: GraphQLRequestListener<RequestContext> = {
-    async didEncounterErrors({ errors, contextValue: { requestId } }) {
+  return {
+    onErrors({ errors, contextValue: { requestId } }) {
       for (const error of errors) {
         const ours = appErrorOf(error);
         if (ours instanceof ServiceUnavailableError) {
@@ -36,7 +43,7 @@ export function requestLogPlugin(log: Logger): ApolloServerPlugin<RequestContext
         }
       }
     },
-    async willSendResponse({ response, operationName, contextValue: { requestId, identity, startedAt } }) {
+    onResponse({ response, operationName, contextValue: { requestId, identity, startedAt } }) {
       const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
       // The common case, a clean request with info logging off, costs nothing more.
       if (!errors?.length && !infoEnabled) return;
@@ -63,5 +70,4 @@ export function requestLogPlugin(log: Logger): ApolloServerPlugin<RequestContext
       else log.info(line, 'graphql request');
     },
   };
-  return { requestDidStart: async () => listener };
 }
