@@ -146,7 +146,8 @@ async function main(): Promise<void> {
     if (hasCallgrind()) {
       if (PINNED) execFileSync('taskset', ['-pc', '0,1', String(process.pid)], { stdio: 'ignore' });
       instructions = await countInstructions(counted, token, 'me', QUERIES.me, {
-        warmupRequests: 20_000,
+        warmupRequests: 10_000,
+        settleBlocks: 3,
         blockRequests: 1000,
         blocks: 7,
       });
