@@ -268,6 +268,23 @@ describe('token service: verifying (RFC 8725)', () => {
       expect(await refusal(tokens.verify(remembered))).toMatchObject({ reason: 'TOKEN_EXPIRED' });
     });
 
+    it('remembers a token only as itself: another token ending the same way is verified in full', async () => {
+      const valid = craftToken(HEADER, validClaims(NOW), KEY_2026_11.secret);
+      expect((await tokens.verify(valid)).username).toBe('Jane');
+      // The remembered token's signature (its last characters) on a different payload.
+      const [, , signature] = valid.split('.');
+      const [forgedHeader, forgedPayload] = craftToken(
+        HEADER,
+        validClaims(NOW, { username: 'Mallory', scope: 'admin' }),
+        'not-the-key-not-the-key-not-the-key',
+      ).split('.');
+      const forged = `${forgedHeader}.${forgedPayload}.${signature}`;
+      expect(forged.slice(-32)).toBe(valid.slice(-32));
+      expect(await refusal(tokens.verify(forged))).toMatchObject({ reason: 'TOKEN_INVALID' });
+      // …and the genuine token is still remembered and still verifies.
+      expect((await tokens.verify(valid)).username).toBe('Jane');
+    });
+
     it('rejects non-numeric nbf and iat', async () => {
       expect((await refusal(tokens.verify(sign(validClaims(NOW, { nbf: 'soon' }))))).detail).toBe(
         'claim_invalid',
