@@ -1,5 +1,4 @@
 import pino, { type Logger } from 'pino';
-import { type FastifyBaseLogger } from 'fastify';
 import { type LogLevel } from './config';
 
 /** Wherever a request or a header might be logged, credentials are replaced. */
@@ -14,7 +13,8 @@ const REDACTED_PATHS = [
 ];
 
 /**
- * The one JSON logger: fastify logs requests through it and services log security events with it.
+ * The one JSON logger: the request plugin writes each GraphQL request's line with it, the server its
+ * failures outside GraphQL, and services their security events. (fastify itself has no logger: server.ts.)
  * @param stream where lines go (stdout when absent); tests pass one to read them
  */
 export function createLogger(level: LogLevel, stream?: { write(line: string): void }): Logger {
@@ -23,58 +23,16 @@ export function createLogger(level: LogLevel, stream?: { write(line: string): vo
 }
 
 /**
- * fastify's per-request logger (`childLoggerFactory`), bound to the request id, whose pino child is made the
- * first time the request logs at an enabled level. pino's child() serialises its bindings through the
- * redaction paths, a cost every request paid even when nothing is logged, as at `warn` (bench/README.md).
- * A class, so a request allocates one object rather than a closure per level.
+ * What a failure outside GraphQL leaves in the log (a body over the limit, malformed JSON, an unknown media
+ * type, an error in a route): the request id, the status and fastify's code and message; at info for the
+ * client's mistakes, at error for ours. Never the request's headers or body, and no stack.
  */
-export class LazyChildLogger implements FastifyBaseLogger {
-  #child: Logger | undefined;
-
-  constructor(
-    private readonly parent: Logger,
-    private readonly bindings: pino.Bindings,
-    private readonly options: pino.ChildLoggerOptions,
-  ) {}
-
-  private real(): Logger {
-    return (this.#child ??= this.parent.child(this.bindings, this.options));
-  }
-
-  /** The child shares its parent's level: a disabled level needs no child. */
-  private log(level: pino.Level, args: Parameters<pino.LogFn>): void {
-    if (this.parent.isLevelEnabled(level)) this.real()[level](...args);
-  }
-
-  get level(): string {
-    return (this.#child ?? this.parent).level;
-  }
-
-  set level(level: string) {
-    this.real().level = level;
-  }
-
-  fatal(...args: Parameters<pino.LogFn>): void {
-    this.log('fatal', args);
-  }
-  error(...args: Parameters<pino.LogFn>): void {
-    this.log('error', args);
-  }
-  warn(...args: Parameters<pino.LogFn>): void {
-    this.log('warn', args);
-  }
-  info(...args: Parameters<pino.LogFn>): void {
-    this.log('info', args);
-  }
-  debug(...args: Parameters<pino.LogFn>): void {
-    this.log('debug', args);
-  }
-  trace(...args: Parameters<pino.LogFn>): void {
-    this.log('trace', args);
-  }
-  silent(): void {}
-
-  child(bindings: pino.Bindings, options?: pino.ChildLoggerOptions): FastifyBaseLogger {
-    return this.real().child(bindings, options);
-  }
+export function logRouteFailure(log: Logger, reqId: string, error: Error): void {
+  const { statusCode, code } = error as { statusCode?: number; code?: string };
+  // fastify's default handler answers anything without a 4xx/5xx status as 500.
+  const status = statusCode !== undefined && statusCode >= 400 ? statusCode : 500;
+  // Not under `err`, which pino's serializer would fill out with a stack.
+  const line = { reqId, statusCode: status, error: { code, message: error.message } };
+  if (status >= 500) log.error(line, 'request failed');
+  else log.info(line, 'request refused');
 }

@@ -1,6 +1,7 @@
 import { HeaderMap } from '@apollo/server';
 import { type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
+import { type Logger } from 'pino';
 import { AuthError, toGraphQLError } from '../errors';
 import { readBearerToken } from './bearer';
 import { ANONYMOUS, identityFromToken, type RequestContext } from './identity';
@@ -11,6 +12,7 @@ export interface ContextFunctionOptions {
   readonly tokens: TokenService;
   /** The `realm` of WWW-Authenticate challenges. */
   readonly realm: string;
+  readonly log: Logger;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface ContextFunctionOptions {
  * gives its identity, and anything else fails the whole request with 401 and an RFC 6750 challenge.
  * It decides who the caller is, never what the caller may do (that is the permission map's job).
  */
-export function createContextFunction({ tokens, realm }: ContextFunctionOptions) {
+export function createContextFunction({ tokens, realm, log }: ContextFunctionOptions) {
   return async function context(request: FastifyRequest): Promise<RequestContext> {
     try {
       const token = readBearerToken(request.headers.authorization);
@@ -32,7 +34,10 @@ export function createContextFunction({ tokens, realm }: ContextFunctionOptions)
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       // The reason and the failed check, never the token or anything read from it.
-      request.log.info({ auth: { reason: error.reason, check: error.detail } }, 'credential refused');
+      log.info(
+        { reqId: request.id, auth: { reason: error.reason, check: error.detail } },
+        'credential refused',
+      );
       throw unauthenticated(error, realm);
     }
   };

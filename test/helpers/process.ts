@@ -54,7 +54,7 @@ export function startServerProcess(where: { env: NodeJS.ProcessEnv; cwd: string 
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 15_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const match = /GraphQL endpoint: (http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve({ child, url: match[1]!, output: () => output, exited });

@@ -98,14 +98,6 @@ describe('the server over HTTP', () => {
     expect(introspection.status).toBe(400);
   });
 
-  it('redacts credentials from anything that logs request headers', () => {
-    server.app.log.info({ headers: { authorization: 'Bearer abc.def.ghi', cookie: 'sid=1' } }, 'probe');
-    const line = server.logs.find((entry) => entry.includes('"msg":"probe"'))!;
-    expect(line).toContain('"authorization":"[REDACTED]"');
-    expect(line).not.toContain('abc.def.ghi');
-    expect(line).not.toContain('sid=1');
-  });
-
   it('never writes a token, valid or not, into its logs', async () => {
     const valid = server.tokens.issue({ subject: '4', username: 'Jane', scopes: [] }).token;
     await execute(server.app, MeDocument, {}, { token: valid });

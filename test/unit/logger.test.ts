@@ -1,48 +1,46 @@
-import { createLogger, LazyChildLogger } from '../../src/logger';
+import { createLogger, logRouteFailure } from '../../src/logger';
 
-function capture(level: 'warn' | 'info') {
+function capture() {
   const lines: Array<Record<string, unknown>> = [];
-  const logger = createLogger(level, {
+  const logger = createLogger('info', {
     write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
   });
-  const child = jest.spyOn(logger, 'child');
-  return { logger, lines, child };
+  return { logger, lines };
 }
 
-describe('LazyChildLogger (fastify request loggers)', () => {
-  it('makes no pino child for a request that logs nothing at an enabled level', () => {
-    const { logger, lines, child } = capture('warn');
-    const requestLog = new LazyChildLogger(logger, { reqId: 'r-1' }, {});
-    requestLog.info('incoming request');
-    requestLog.debug('detail');
-    expect(child).not.toHaveBeenCalled();
-    expect(lines).toEqual([]);
-    expect(requestLog.level).toBe('warn');
+describe('logger', () => {
+  it('redacts credentials wherever request headers are logged', () => {
+    const { logger, lines } = capture();
+    logger.info({ headers: { authorization: 'Bearer abc.def.ghi', cookie: 'sid=1' } }, 'probe');
+    logger.info({ req: { headers: { authorization: 'Bearer abc.def.ghi' } } }, 'probe');
+    expect(JSON.stringify(lines)).not.toMatch(/abc\.def\.ghi|sid=1/);
+    expect(lines[0]).toMatchObject({ headers: { authorization: '[REDACTED]', cookie: '[REDACTED]' } });
   });
+});
 
-  it('binds the request id once the request logs, making one child however often it logs', () => {
-    const { logger, lines, child } = capture('info');
-    const requestLog = new LazyChildLogger(logger, { reqId: 'r-2' }, {});
-    requestLog.info({ auth: { reason: 'TOKEN_EXPIRED' } }, 'credential refused');
-    requestLog.warn('not ready');
-    expect(child).toHaveBeenCalledTimes(1);
-    expect(lines.map(({ reqId, msg, level }) => ({ reqId, msg, level }))).toEqual([
-      { reqId: 'r-2', msg: 'credential refused', level: 30 },
-      { reqId: 'r-2', msg: 'not ready', level: 40 },
+describe('logRouteFailure', () => {
+  it("logs a client's mistake at info with fastify's code and message", () => {
+    const { logger, lines } = capture();
+    const error = Object.assign(new Error('Request body is too large'), {
+      statusCode: 413,
+      code: 'FST_ERR_CTP_BODY_TOO_LARGE',
+    });
+    logRouteFailure(logger, 'r-1', error);
+    expect(lines).toEqual([
+      expect.objectContaining({
+        level: 30,
+        reqId: 'r-1',
+        statusCode: 413,
+        error: { code: 'FST_ERR_CTP_BODY_TOO_LARGE', message: 'Request body is too large' },
+        msg: 'request refused',
+      }),
     ]);
   });
 
-  it('keeps the redaction of credentials in what the request logs', () => {
-    const { logger, lines } = capture('info');
-    const requestLog = new LazyChildLogger(logger, { reqId: 'r-3' }, {});
-    requestLog.info({ req: { headers: { authorization: 'Bearer secret.token.text' } } }, 'incoming request');
-    expect(JSON.stringify(lines)).not.toContain('secret.token.text');
-    expect((lines[0]!.req as { headers: Record<string, string> }).headers.authorization).toBe('[REDACTED]');
-  });
-
-  it('gives grandchildren the request id too', () => {
-    const { logger, lines } = capture('info');
-    new LazyChildLogger(logger, { reqId: 'r-4' }, {}).child({ plugin: 'x' }).info('hello');
-    expect(lines[0]).toMatchObject({ reqId: 'r-4', plugin: 'x', msg: 'hello' });
+  it('logs anything without a client status as a 500 at error, without a stack', () => {
+    const { logger, lines } = capture();
+    logRouteFailure(logger, 'r-2', new Error('boom'));
+    expect(lines[0]).toMatchObject({ level: 50, reqId: 'r-2', statusCode: 500, msg: 'request failed' });
+    expect(JSON.stringify(lines)).not.toContain('at ');
   });
 });
