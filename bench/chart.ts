@@ -8,7 +8,7 @@ export function barChart(
   const queries = [...new Set(rows.map((row) => row.query))];
   const servers = [...new Set(rows.map((row) => row.server))];
   const labels = new Map(rows.map((row) => [row.server, row.label]));
-  const colors = ['#1f6feb', '#8b949e', '#d29922', '#a371f7', '#3fb950'];
+  const colors = ['#1f6feb', '#8b949e', '#d29922', '#f0883e', '#a371f7', '#3fb950'];
   const max = Math.log10(Math.max(...rows.map((row) => row.requestsPerSecond)));
   const min = 2; // 100 req/s at the bottom of the chart
   const barWidth = 36;

@@ -5,10 +5,9 @@ import { createTokenService } from '../src/auth/token-service';
 /** What every benchmarked server shares: one HS256 secret, one token, one data set. */
 export const SECRET = 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 /**
- * The secret as a KeyObject, for the peers: given a string, jsonwebtoken 9 first tries it as a PEM public key
- * on every verification, and the failed parse costs about 0.6 ms on Node 20 (auth0/node-jsonwebtoken#1046,
- * #966; bench/README.md has the measurement). The peers get the library's documented fast path, so the
- * comparison is between the frameworks rather than that pitfall.
+ * The secret as a KeyObject, for server (3′): given a string, jsonwebtoken 9 first tries it as a PEM public
+ * key on every verification, and the failed parse costs about 0.6 ms on Node 20 (auth0/node-jsonwebtoken#1046,
+ * #966). The documented servers (3) and (4) pass the string; (3′) shows the same server without that pitfall.
  */
 export const SECRET_KEY = createSecretKey(Buffer.from(SECRET));
 export const KEY_ID = 'bench';

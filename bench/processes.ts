@@ -6,6 +6,7 @@ export const SERVERS = [
   ['api', '(1) this API as shipped'],
   ['bare', '(2) same schema, bare Apollo + fastify, no auth'],
   ['standalone', '(3) Apollo standalone + jsonwebtoken'],
+  ['standalone-key-object', '(3′) (3) with the secret as a KeyObject'],
   ['yoga', '(4) graphql-yoga + plugin-jwt + generic-auth'],
   ['raw', '(5) raw node:http, precomputed (ceiling)'],
 ] as const;

@@ -25,6 +25,7 @@ export interface Report {
     readonly me: PairedRatio;
     readonly list: PairedRatio;
     readonly meVsStandalone: number;
+    readonly meVsStandaloneKeyObject: number;
     readonly meVsYoga: number;
   };
   readonly instructions: readonly InstructionCount[] | undefined;
@@ -78,7 +79,7 @@ export function markdown(report: Report): string {
     `(1)/(2), paired by round (the two measured back to back), median and range: ` +
       `on me ${fixed(ratios.me.median)} (${range(ratios.me.rounds)}), ` +
       `on list ${fixed(ratios.list.median)} (${range(ratios.list.rounds)}). ` +
-      `(1)/(3) on me: ${fixed(ratios.meVsStandalone)}; (1)/(4) on me: ${fixed(ratios.meVsYoga)}.`,
+      `On me, (1)/(3): ${fixed(ratios.meVsStandalone)}; (1)/(3′): ${fixed(ratios.meVsStandaloneKeyObject)}; (1)/(4): ${fixed(ratios.meVsYoga)}.`,
   ];
   if (report.instructions) lines.push(...instructionLines(report.instructions));
   if (report.memory) {

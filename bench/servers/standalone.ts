@@ -1,11 +1,16 @@
+import { type KeyObject } from 'node:crypto';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import jwt from 'jsonwebtoken';
-import { announce, AUDIENCE, ISSUER, SECRET_KEY } from '../fixtures';
+import { announce, AUDIENCE, ISSUER, SECRET } from '../fixtures';
 import { type PeerUser, resolvers, TYPE_DEFS } from './peer-schema';
 
-/** (3) Apollo's documented pattern: startStandaloneServer, jsonwebtoken in the context, checks in resolvers. */
-async function main(): Promise<void> {
+/**
+ * (3) Apollo's documented pattern: startStandaloneServer, jsonwebtoken in the context, checks in resolvers,
+ * with the secret as a string as jsonwebtoken's README shows. `standalone-key-object.ts` runs the same
+ * server with the secret as a KeyObject (see SECRET_KEY).
+ */
+export async function serveStandalone(secret: string | KeyObject): Promise<void> {
   const server = new ApolloServer<{ user?: PeerUser }>({
     typeDefs: TYPE_DEFS,
     resolvers,
@@ -16,7 +21,7 @@ async function main(): Promise<void> {
     context: async ({ req }) => {
       const token = req.headers.authorization?.replace(/^Bearer /i, '');
       if (!token) return {};
-      const claims = jwt.verify(token, SECRET_KEY, {
+      const claims = jwt.verify(token, secret, {
         algorithms: ['HS256'],
         issuer: ISSUER,
         audience: AUDIENCE,
@@ -31,4 +36,4 @@ async function main(): Promise<void> {
   announce(url.replace(/\/$/, ''));
 }
 
-void main();
+if (require.main === module) void serveStandalone(SECRET);

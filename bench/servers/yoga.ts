@@ -3,8 +3,7 @@ import { type AddressInfo } from 'node:net';
 import { useGenericAuth } from '@envelop/generic-auth';
 import { createInlineSigningKeyProvider, extractFromHeader, useJWT } from '@graphql-yoga/plugin-jwt';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { type KeyObject } from 'node:crypto';
-import { announce, AUDIENCE, ISSUER, SECRET_KEY } from '../fixtures';
+import { announce, AUDIENCE, ISSUER, SECRET } from '../fixtures';
 import { resolvers, TYPE_DEFS } from './peer-schema';
 
 /** (4) graphql-yoga with @graphql-yoga/plugin-jwt and @envelop/generic-auth, configured as their docs show. */
@@ -19,9 +18,7 @@ function main(): void {
     maskedErrors: true,
     plugins: [
       useJWT({
-        // The plugin hands the key to jsonwebtoken unchanged; its type says string, but a KeyObject is what
-        // jsonwebtoken verifies fastest (see SECRET_KEY).
-        signingKeyProviders: [createInlineSigningKeyProvider(SECRET_KEY as KeyObject & string)],
+        signingKeyProviders: [createInlineSigningKeyProvider(SECRET)],
         tokenLookupLocations: [extractFromHeader({ name: 'authorization', prefix: 'Bearer' })],
         tokenVerification: { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE },
         reject: { missingToken: false, invalidToken: true },
