@@ -11,9 +11,9 @@ import { type ServerName, startServer } from './processes';
  * move with what else the machine is doing, so it can resolve the few percent that separate (1) from (2) on
  * `me` where wall-clock throughput on a shared VM cannot (±15% between identical runs). Each server runs
  * under callgrind, takes a warm-up so V8 has compiled its hot paths, then the counters are zeroed and dumped
- * around blocks of requests, and the median block is reported (a block that holds a major GC or a late
- * compilation is an outlier). In every trial the first three blocks ran 30-100% high on (1) and (2) alike,
- * whether the warm-up was 10 000 or 20 000 requests, so they are counted and left out of the report. No gc() between blocks: a forced full collection throws away V8's optimised
+ * around blocks of requests until the last few agree (`settledCount`): the first blocks after the warm-up
+ * ran 30-100% high in every trial, for longer on some runs than on others, and a block that holds a major
+ * GC runs high too. No gc() between blocks: a forced full collection throws away V8's optimised
  * code, and the count never settles.
  */
 
@@ -21,17 +21,35 @@ const run = promisify(execFile);
 
 export interface InstructionSettings {
   readonly warmupRequests: number;
-  /** Blocks counted but not reported: the first three after the warm-up run high on every server. */
-  readonly settleBlocks: number;
   readonly blockRequests: number;
-  readonly blocks: number;
+  /** The blocks judged together: the last `window` counted. */
+  readonly window: number;
+  /** The lowest `window - 2` of them must lie within this fraction of their median… */
+  readonly tolerance: number;
+  /** …before this many blocks have been counted; otherwise the count is reported as unsettled. */
+  readonly maxBlocks: number;
 }
 
 export interface InstructionCount {
   readonly server: ServerName;
   readonly query: string;
   readonly perRequest: number;
+  /** The window the count was taken from. */
   readonly blocks: readonly number[];
+  readonly settled: boolean;
+}
+
+/**
+ * The steady cost per request in the last `window` blocks, if they have settled. A block that holds a major
+ * GC or a late compilation only ever runs high, so the two highest are set aside; the rest must agree.
+ */
+export function settledCount(blocks: readonly number[], settings: InstructionSettings): number | undefined {
+  if (blocks.length < settings.window) return undefined;
+  const steady = [...blocks.slice(-settings.window)].sort((a, b) => a - b).slice(0, settings.window - 2);
+  const middle = median(steady);
+  return steady.every((block) => Math.abs(block - middle) <= middle * settings.tolerance)
+    ? middle
+    : undefined;
 }
 
 export function hasCallgrind(): boolean {
@@ -72,7 +90,7 @@ async function countOne(
   try {
     await load(server.url, token, query, { connections: 4, amount: settings.warmupRequests });
     const blocks: number[] = [];
-    for (let block = 1; block <= settings.settleBlocks + settings.blocks; block += 1) {
+    for (let block = 1; block <= settings.maxBlocks; block += 1) {
       await run('callgrind_control', ['--zero', pid]);
       await load(server.url, token, query, { connections: 4, amount: settings.blockRequests });
       await run('callgrind_control', ['--dump', pid]);
@@ -80,9 +98,26 @@ async function countOne(
       process.stderr.write(
         `instructions ${name}/${queryName} block ${block}: ${Math.round(blocks.at(-1)!)}\n`,
       );
+      const settled = settledCount(blocks, settings);
+      if (settled !== undefined) {
+        const window = blocks.slice(-settings.window);
+        return {
+          server: name,
+          query: queryName,
+          perRequest: Math.round(settled),
+          blocks: window,
+          settled: true,
+        };
+      }
     }
-    const reported = blocks.slice(settings.settleBlocks);
-    return { server: name, query: queryName, perRequest: Math.round(median(reported)), blocks: reported };
+    const window = blocks.slice(-settings.window);
+    return {
+      server: name,
+      query: queryName,
+      perRequest: Math.round(median(window)),
+      blocks: window,
+      settled: false,
+    };
   } finally {
     server.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

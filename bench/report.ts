@@ -41,13 +41,13 @@ function instructionLines(counts: readonly InstructionCount[]): string[] {
   const bare = of('bare');
   const lines = [
     '',
-    'Instructions per request on `me` (valgrind callgrind; the median of blocks after a warm-up, every thread of the server process):',
+    'Instructions per request on `me` (valgrind callgrind, every thread of the server process; counted in blocks of 1 000 requests after a warm-up until, of the last seven, the five lowest agree within 5%; their median):',
     '',
-    '| server | instructions per request | blocks |',
+    '| server | instructions per request | last seven blocks |',
     '| --- | ---: | --- |',
     ...counts.map(
       (count) =>
-        `| ${count.server} | ${count.perRequest} | ${count.blocks.map((block) => Math.round(block)).join(', ')} |`,
+        `| ${count.server} | ${count.perRequest}${count.settled ? '' : ' (did not settle)'} | ${count.blocks.map((block) => Math.round(block)).join(', ')} |`,
     ),
   ];
   if (api && bare)

@@ -147,9 +147,10 @@ async function main(): Promise<void> {
       if (PINNED) execFileSync('taskset', ['-pc', '0,1', String(process.pid)], { stdio: 'ignore' });
       instructions = await countInstructions(counted, token, 'me', QUERIES.me, {
         warmupRequests: 10_000,
-        settleBlocks: 3,
         blockRequests: 1000,
-        blocks: 7,
+        window: 7,
+        tolerance: 0.05,
+        maxBlocks: 30,
       });
     } else process.stderr.write('valgrind is not installed: no instruction count\n');
   }
