@@ -43,7 +43,7 @@ export interface InstructionCount {
  * The steady cost per request in the last `window` blocks, if they have settled. A block that holds a major
  * GC or a late compilation only ever runs high, so the two highest are set aside; the rest must agree.
  */
-export function settledCount(blocks: readonly number[], settings: InstructionSettings): number | undefined {
+function settledCount(blocks: readonly number[], settings: InstructionSettings): number | undefined {
   if (blocks.length < settings.window) return undefined;
   const steady = [...blocks.slice(-settings.window)].sort((a, b) => a - b).slice(0, settings.window - 2);
   const middle = median(steady);

@@ -69,7 +69,7 @@ export function startServer(name: ServerName, options: StartOptions = {}): Promi
   });
 }
 
-/** Asks a server process to collect garbage and report its memory (see `answerProbes`). */
+/** Asks a server process to collect garbage and report its memory (see `announce` in fixtures.ts). */
 export function memoryOf(child: ChildProcess): Promise<NodeJS.MemoryUsage> {
   return new Promise((resolve) => {
     child.once('message', (usage) => resolve(usage as NodeJS.MemoryUsage));
