@@ -6,10 +6,16 @@ import { createUserAdminService, type UserAdminService } from './accounts/user-a
 import { remoteKeySet, staticKeySource } from './auth/remote-key-set';
 import { loadKeyRing, loadPublicKey } from './auth/signing-keys';
 import { createTokenService, type TokenService } from './auth/token-service';
+import { type TrustedIssuer } from './auth/token-verifier';
 import { type Config, parseConfig } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrations';
 import { createLogger } from './logger';
+
+/*
+ * The one place that builds the application's parts from configuration and hands each its slice of it:
+ * the server (src/index.ts), the CLIs, the tests and the benchmark all come through here.
+ */
 
 export interface Runtime {
   readonly config: Config;
@@ -18,38 +24,37 @@ export interface Runtime {
   readonly warnings: readonly string[];
 }
 
+export interface RuntimeOptions {
+  /** Milliseconds since the epoch; injected so tests control time. */
+  readonly clock?: () => number;
+  readonly logger?: Logger;
+}
+
+/** The trusted issuers of `config`, each with its key source: a remote JWKS or a PEM file read now. */
+function trustedIssuers(config: Config, logger: Logger, clock?: () => number): TrustedIssuer[] {
+  return config.jwt.trustedIssuers.map(({ jwksUri, publicKeyFile, ...trusted }) => ({
+    ...trusted,
+    keys: jwksUri
+      ? remoteKeySet({ ...config.jwt.jwks, uri: jwksUri, algorithms: trusted.algorithms, log: logger, clock })
+      : staticKeySource(loadPublicKey(publicKeyFile!, trusted.algorithms)),
+  }));
+}
+
 /**
- * What the server and the token CLI share: the configuration and the token service, built from the same
- * environment so that a token one mints the other accepts.
- * @throws ConfigError for invalid configuration; Error when the development key file is unusable
+ * What the server and the token CLI share: the token service, built from the same configuration so that a
+ * token one mints the other accepts.
+ * @throws Error when a key file or the development key file is unusable
  */
-export function loadRuntime(
-  env: Readonly<Record<string, string | undefined>>,
-  options: { clock?: () => number; logger?: Logger } = {},
+export function buildRuntime(
+  config: Config,
+  { clock, logger = createLogger('silent') }: RuntimeOptions = {},
 ): Runtime {
-  const config = parseConfig(env);
   const { keyRing, usesDevKey } = loadKeyRing(config);
-  const logger = options.logger ?? createLogger('silent');
   const tokens = createTokenService({
-    trustedIssuers: config.jwt.trustedIssuers.map((trusted) => ({
-      ...trusted,
-      keys: trusted.jwksUri
-        ? remoteKeySet({
-            uri: trusted.jwksUri,
-            algorithms: trusted.algorithms,
-            ...config.jwt.jwks,
-            log: logger,
-            ...(options.clock && { clock: options.clock }),
-          })
-        : staticKeySource(loadPublicKey(trusted.publicKeyFile!, trusted.algorithms)),
-    })),
+    ...config.jwt,
     keyRing,
-    issuer: config.jwt.issuer,
-    audience: config.jwt.audience,
-    accessTokenTtlSeconds: config.jwt.accessTokenTtlSeconds,
-    maxTokenTtlSeconds: config.jwt.maxTokenTtlSeconds,
-    clockToleranceSeconds: config.jwt.clockToleranceSeconds,
-    ...(options.clock && { clock: options.clock }),
+    trustedIssuers: trustedIssuers(config, logger, clock),
+    clock,
   });
   const warnings = [...config.warnings];
   if (usesDevKey) {
@@ -58,6 +63,17 @@ export function loadRuntime(
     );
   }
   return { config, tokens, warnings };
+}
+
+/**
+ * {@link buildRuntime} from environment variables.
+ * @throws ConfigError for invalid configuration; Error as buildRuntime
+ */
+export function loadRuntime(
+  env: Readonly<Record<string, string | undefined>>,
+  options?: RuntimeOptions,
+): Runtime {
+  return buildRuntime(parseConfig(env), options);
 }
 
 export interface Services {
@@ -73,7 +89,7 @@ export interface Services {
 export async function startServices(
   { config, tokens }: Pick<Runtime, 'config' | 'tokens'>,
   logger: Logger,
-  options: { clock?: () => number } = {},
+  { clock }: { clock?: () => number } = {},
 ): Promise<Services> {
   const database = openDatabase(config.database, (error) =>
     logger.warn({ err: { message: error.message } }, 'database connection lost'),
@@ -83,7 +99,6 @@ export async function startServices(
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const hasher = createPasswordHasher(config.accounts.passwordScryptLog2N);
     const throttle = await createLoginThrottle(config.accounts, database.pool);
-    const clock = options.clock && { clock: options.clock };
     const accounts = await createAccountService({
       db: database.db,
       tokens,
@@ -91,9 +106,9 @@ export async function startServices(
       throttle,
       settings: config.accounts,
       log: logger,
-      ...clock,
+      clock,
     });
-    return { database, accounts, users: createUserAdminService({ db: database.db, hasher, ...clock }) };
+    return { database, accounts, users: createUserAdminService({ db: database.db, hasher, clock }) };
   } catch (error) {
     await database.close();
     throw error;

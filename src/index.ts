@@ -1,15 +1,11 @@
 import 'reflect-metadata';
 import { config as loadDotenv } from 'dotenv';
 import { ensureDemoAdmin } from './accounts/demo-admin';
-import { loadRuntime, type Runtime, startServices } from './bootstrap';
-import { ConfigError, parseConfig } from './config';
+import { buildRuntime, type Runtime, startServices } from './bootstrap';
+import { parseConfig } from './config';
+import { describeError } from './errors';
 import { createLogger } from './logger';
 import { createServer } from './server';
-
-function causeOf(error: unknown): string {
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `${error instanceof Error ? error.message : String(error)}${cause}`;
-}
 
 /** Process glue: configuration, database, listening, signals. The only server file that reads process.env or exits. */
 async function main(): Promise<void> {
@@ -17,10 +13,11 @@ async function main(): Promise<void> {
   let runtime: Runtime;
   let logger;
   try {
-    logger = createLogger(parseConfig(process.env).server.logLevel);
-    runtime = loadRuntime(process.env, { logger });
+    const config = parseConfig(process.env);
+    logger = createLogger(config.server.logLevel);
+    runtime = buildRuntime(config, { logger });
   } catch (error) {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : causeOf(error)}\n`);
+    process.stderr.write(`${describeError(error)}\n`);
     process.exit(1);
   }
   const { config, tokens, warnings } = runtime;
@@ -30,7 +27,7 @@ async function main(): Promise<void> {
   try {
     services = await startServices(runtime, logger);
   } catch (error) {
-    logger.fatal(`cannot start: ${causeOf(error)}`);
+    logger.fatal(`cannot start: ${describeError(error)}`);
     process.exit(1);
   }
   if (config.env === 'development') {
@@ -60,7 +57,7 @@ async function main(): Promise<void> {
       .then(
         () => process.exit(0),
         (error: unknown) => {
-          logger.error(`shutdown failed: ${causeOf(error)}`);
+          logger.error(`shutdown failed: ${describeError(error)}`);
           process.exit(1);
         },
       );
@@ -73,6 +70,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`startup failed: ${causeOf(error)}\n`);
+  process.stderr.write(`startup failed: ${describeError(error)}\n`);
   process.exit(1);
 });

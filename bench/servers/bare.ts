@@ -3,9 +3,9 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo from '@as-integrations/fastify';
 import Fastify from 'fastify';
-import { type RequestContext } from '../../src/auth/identity';
+import { createResolvers } from '../../src/graphql/resolvers';
 import { buildApiSchema } from '../../src/graphql/schema';
-import { UsersResolver } from '../../src/graphql/users.resolver';
+import { type RequestContext } from '../../src/request-context';
 import { announce } from '../fixtures';
 import { seededApi } from '../seed';
 
@@ -15,11 +15,8 @@ import { seededApi } from '../seed';
  * layer costs.
  */
 async function main(): Promise<void> {
-  const { services } = await seededApi();
-  const users = new UsersResolver(services.users);
-  const schema = await buildApiSchema({
-    get: (resolverClass: new () => object) => (resolverClass === UsersResolver ? users : new resolverClass()),
-  });
+  const { runtime, services, logger } = await seededApi();
+  const schema = await buildApiSchema(createResolvers({ tokens: runtime.tokens, logger, ...services }));
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: false,

@@ -1,21 +1,76 @@
 import { type Kysely, type Selectable } from 'kysely';
 import { type DatabaseSchema, type RefreshTokensTable } from '../db/schema';
+import { type ClientInfo } from '../request-context';
 
-export type RefreshTokenRow = Selectable<RefreshTokensTable>;
+const MAX_USER_AGENT = 256;
 
-/** SQL for refresh tokens and their families (sessions). Pass a transaction to make its calls part of it. */
+/** One refresh token of a session (a family of tokens, each replacing the one before). Times: epoch ms. */
+export interface RefreshTokenRecord {
+  readonly id: string;
+  readonly familyId: string;
+  readonly userId: string;
+  readonly expiresAt: number;
+  /** The family's absolute end. */
+  readonly sessionExpiresAt: number;
+  /** When it was exchanged for its successor. */
+  readonly usedAt: number | null;
+  readonly revokedAt: number | null;
+}
+
+export interface NewRefreshToken {
+  readonly id: string;
+  /** SHA-256 of the token (refresh-token.ts): the token itself is never stored. */
+  readonly tokenHash: string;
+  readonly familyId: string;
+  readonly userId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly sessionExpiresAt: number;
+  readonly client: ClientInfo;
+}
+
+function toRecord(row: Selectable<RefreshTokensTable>): RefreshTokenRecord {
+  return {
+    id: row.id,
+    familyId: row.family_id,
+    userId: row.user_id,
+    expiresAt: row.expires_at,
+    sessionExpiresAt: row.session_expires_at,
+    usedAt: row.used_at,
+    revokedAt: row.revoked_at,
+  };
+}
+
+/** Refresh tokens and their families (sessions), in domain terms. Pass a transaction to make its calls part of it. */
 export function sessionRepository(db: Kysely<DatabaseSchema>) {
   return {
-    async insert(row: RefreshTokenRow): Promise<void> {
-      await db.insertInto('refresh_tokens').values(row).execute();
+    async insert(token: NewRefreshToken): Promise<void> {
+      await db
+        .insertInto('refresh_tokens')
+        .values({
+          id: token.id,
+          token_hash: token.tokenHash,
+          family_id: token.familyId,
+          user_id: token.userId,
+          created_at: token.createdAt,
+          expires_at: token.expiresAt,
+          session_expires_at: token.sessionExpiresAt,
+          used_at: null,
+          replaced_by: null,
+          revoked_at: null,
+          user_agent: token.client.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+          ip: token.client.ip,
+        })
+        .execute();
     },
 
-    async findByHash(tokenHash: string): Promise<RefreshTokenRow | undefined> {
-      return db
+    async findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+      const row = await db
         .selectFrom('refresh_tokens')
         .selectAll()
         .where('token_hash', '=', tokenHash)
         .executeTakeFirst();
+      return row && toRecord(row);
     },
 
     /**
@@ -43,23 +98,21 @@ export function sessionRepository(db: Kysely<DatabaseSchema>) {
     },
 
     /** @returns how many sessions (families) were still live and are now revoked */
-    async revokeAllForUser(userId: string, now: number, exceptFamilyId?: string): Promise<number> {
-      let live = db
+    async revokeAllForUser(userId: string, now: number): Promise<number> {
+      const families = await db
         .selectFrom('refresh_tokens')
         .select('family_id')
         .distinct()
         .where('user_id', '=', userId)
         .where('revoked_at', 'is', null)
-        .where('session_expires_at', '>', now);
-      if (exceptFamilyId) live = live.where('family_id', '!=', exceptFamilyId);
-      const families = await live.execute();
-      let update = db
+        .where('session_expires_at', '>', now)
+        .execute();
+      await db
         .updateTable('refresh_tokens')
         .set({ revoked_at: now })
         .where('user_id', '=', userId)
-        .where('revoked_at', 'is', null);
-      if (exceptFamilyId) update = update.where('family_id', '!=', exceptFamilyId);
-      await update.execute();
+        .where('revoked_at', 'is', null)
+        .execute();
       return families.length;
     },
   };

@@ -1,8 +1,10 @@
-import { type Kysely, type Selectable } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { type Kysely, type Selectable, type Updateable } from 'kysely';
 import { type DatabaseSchema, type UsersTable } from '../db/schema';
+import { usernameKey } from './credentials-policy';
 
-/** A user as the rest of the application sees it: never with the password hash. */
-export interface User {
+/** A user account as the rest of the application sees it: never with the password hash. */
+export interface UserAccount {
   readonly id: string;
   readonly username: string;
   readonly scopes: readonly string[];
@@ -11,11 +13,18 @@ export interface User {
   readonly updatedAt: Date;
 }
 
-export interface UserWithPassword extends User {
+/** What only password checks see. */
+export interface UserAccountWithPassword extends UserAccount {
   readonly passwordHash: string;
 }
 
-function toUser(row: Selectable<UsersTable>): UserWithPassword {
+export interface UserChanges {
+  readonly passwordHash?: string;
+  readonly scopes?: readonly string[];
+  readonly disabledAt?: Date | null;
+}
+
+function toAccount(row: Selectable<UsersTable>): UserAccountWithPassword {
   return {
     id: row.id,
     username: row.username,
@@ -27,52 +36,68 @@ function toUser(row: Selectable<UsersTable>): UserWithPassword {
   };
 }
 
-export function withoutPassword({ passwordHash: _hash, ...user }: UserWithPassword): User {
+function toRow(changes: UserChanges): Updateable<UsersTable> {
+  return {
+    ...(changes.passwordHash !== undefined && { password_hash: changes.passwordHash }),
+    ...(changes.scopes !== undefined && { scopes: changes.scopes.join(' ') }),
+    ...(changes.disabledAt !== undefined && { disabled_at: changes.disabledAt?.getTime() ?? null }),
+  };
+}
+
+export function withoutPassword({ passwordHash: _hash, ...user }: UserAccountWithPassword): UserAccount {
   return user;
 }
 
-/** SQL for the users table. Pass a transaction to make its calls part of it. */
+/** The users table, in domain terms. Pass a transaction to make its calls part of it. */
 export function userRepository(db: Kysely<DatabaseSchema>) {
   return {
-    async findByKey(usernameKey: string): Promise<UserWithPassword | undefined> {
-      const row = await db
-        .selectFrom('users')
-        .selectAll()
-        .where('username_key', '=', usernameKey)
-        .executeTakeFirst();
-      return row && toUser(row);
+    async findByKey(key: string): Promise<UserAccountWithPassword | undefined> {
+      const row = await db.selectFrom('users').selectAll().where('username_key', '=', key).executeTakeFirst();
+      return row && toAccount(row);
     },
 
-    async findById(id: string): Promise<UserWithPassword | undefined> {
+    async findById(id: string): Promise<UserAccountWithPassword | undefined> {
       const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toUser(row);
+      return row && toAccount(row);
     },
 
-    /** @throws the driver's unique-violation error when the username is taken */
-    async insert(row: Selectable<UsersTable>): Promise<User> {
-      await db.insertInto('users').values(row).execute();
-      return withoutPassword(toUser(row));
-    },
-
-    async update(
-      id: string,
-      changes: Partial<Pick<UsersTable, 'password_hash' | 'scopes' | 'disabled_at'>>,
+    /** @throws the driver's unique-violation error when the username (case-insensitively) is taken */
+    async insert(
+      user: { username: string; passwordHash: string; scopes: readonly string[] },
       now: number,
-    ): Promise<boolean> {
+    ): Promise<UserAccount> {
+      const row: Selectable<UsersTable> = {
+        id: randomUUID(),
+        username: user.username,
+        username_key: usernameKey(user.username),
+        password_hash: user.passwordHash,
+        scopes: user.scopes.join(' '),
+        disabled_at: null,
+        created_at: now,
+        updated_at: now,
+      };
+      await db.insertInto('users').values(row).execute();
+      return withoutPassword(toAccount(row));
+    },
+
+    async update(id: string, changes: UserChanges, now: number): Promise<boolean> {
       const result = await db
         .updateTable('users')
-        .set({ ...changes, updated_at: now })
+        .set({ ...toRow(changes), updated_at: now })
         .where('id', '=', id)
         .executeTakeFirst();
       return result.numUpdatedRows === 1n;
     },
 
-    /** Users ordered by username key, strictly after `afterKey`. */
-    async list(afterKey: string | undefined, limit: number): Promise<Array<User & { key: string }>> {
+    /** Users ordered by username key, strictly after `afterKey`, each with its key (the page cursor). */
+    async list(
+      afterKey: string | undefined,
+      limit: number,
+    ): Promise<Array<{ user: UserAccount; key: string }>> {
       let query = db.selectFrom('users').selectAll().orderBy('username_key').limit(limit);
       if (afterKey !== undefined) query = query.where('username_key', '>', afterKey);
       const rows = await query.execute();
-      return rows.map((row) => ({ ...withoutPassword(toUser(row)), key: row.username_key }));
+      return rows.map((row) => ({ user: withoutPassword(toAccount(row)), key: row.username_key }));
     },
 
     async count(): Promise<number> {

@@ -1,6 +1,8 @@
 import { createPublicKey } from 'node:crypto';
-import { type FastifyBaseLogger } from 'fastify';
+import { type Logger } from 'pino';
+import { type Config, type TrustedIssuerConfig } from '../config';
 import { keyProblem } from './asymmetric-keys';
+import { MAX_KID_LENGTH } from './jws';
 import { type VerificationKey } from './key-ring';
 
 /** Where an external issuer's keys come from. */
@@ -9,19 +11,15 @@ export interface KeySource {
   getKey(kid: string | undefined): Promise<VerificationKey | undefined>;
 }
 
-export interface RemoteKeySetOptions {
-  readonly uri: string;
-  readonly algorithms: readonly ('RS256' | 'ES256')[];
-  readonly timeoutMs: number;
-  readonly minCacheSeconds: number;
-  readonly maxCacheSeconds: number;
-  readonly cooldownSeconds: number;
-  readonly log: FastifyBaseLogger;
-  readonly clock?: () => number;
-}
+/** The issuer's JWKS URL and algorithms, with the fetch and cache bounds every issuer shares. */
+export type RemoteKeySetOptions = Config['jwt']['jwks'] &
+  Pick<TrustedIssuerConfig, 'algorithms'> & {
+    readonly uri: string;
+    readonly log: Logger;
+    readonly clock?: () => number;
+  };
 
 const MAX_JWKS_BYTES = 512 * 1024;
-const MAX_KID_LENGTH = 256;
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json =>

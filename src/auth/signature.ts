@@ -1,13 +1,16 @@
-import { verify as cryptoVerify } from 'node:crypto';
-import { type VerificationKey } from './key-ring';
+import { verify as cryptoVerify, timingSafeEqual } from 'node:crypto';
+import { hs256 } from './jws';
+import { type SigningKey, type VerificationKey } from './key-ring';
+import { fail } from './token-claims';
 
 const ES256_BYTES = 64;
+const HS256_BYTES = 32;
 
 /**
  * The signature bytes, or undefined unless `encoded` is the one canonical base64url form: padding,
  * trailing characters or non-zero unused bits are refused (lenient decoders accept them).
  */
-export function decodeSignature(encoded: string, expectedBytes?: number): Buffer | undefined {
+function decodeSignature(encoded: string, expectedBytes?: number): Buffer | undefined {
   const bytes = Buffer.from(encoded, 'base64url');
   if (bytes.toString('base64url') !== encoded) return undefined;
   if (expectedBytes !== undefined && bytes.length !== expectedBytes) return undefined;
@@ -15,11 +18,26 @@ export function decodeSignature(encoded: string, expectedBytes?: number): Buffer
 }
 
 /**
+ * Whether `encoded` is `key`'s signature of `signingInput`: HS256 through njwt's HMAC, compared in
+ * constant time; RS256/ES256 with node:crypto.
+ * @throws AuthError signature_encoding for an HS256 signature that is not canonical base64url
+ */
+export function signatureValid(
+  key: SigningKey | VerificationKey,
+  signingInput: string,
+  encoded: string,
+): boolean {
+  if (key.alg !== 'HS256') return verifyAsymmetric(key, signingInput, encoded);
+  if (!decodeSignature(encoded, HS256_BYTES)) fail('signature_encoding');
+  return timingSafeEqual(hs256(signingInput, key.secret), Buffer.from(encoded));
+}
+
+/**
  * Verifies an RS256 or ES256 signature with node:crypto (njwt offers verification only through its Verifier,
  * whose clock handling we cannot use). ES256 signatures with r or s equal to zero ("psychic signatures")
  * are refused outright, whatever the crypto library would say.
  */
-export function verifyAsymmetric(key: VerificationKey, signingInput: string, encoded: string): boolean {
+function verifyAsymmetric(key: VerificationKey, signingInput: string, encoded: string): boolean {
   if (key.alg === 'ES256') {
     const signature = decodeSignature(encoded, ES256_BYTES);
     if (!signature) return false;

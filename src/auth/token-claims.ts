@@ -6,6 +6,16 @@ import { isScopeToken, MAX_SCOPES } from './scopes';
  * detail an operator reads in the log; clients only see the coarse reason.
  */
 
+/** What a verified token says about its bearer, normalised across claim forms. */
+export interface VerifiedToken {
+  readonly subject: string;
+  readonly username: string;
+  readonly scopes: readonly string[];
+  readonly expiresAt: Date;
+  readonly tokenId: string | undefined;
+  readonly keyId: string | undefined;
+}
+
 export const MAX_SUBJECT_LENGTH = 255;
 export const MAX_USERNAME_LENGTH = 100;
 // eslint-disable-next-line no-control-regex

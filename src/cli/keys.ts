@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { asymmetricKey } from '../auth/asymmetric-keys';
+import { readCommandLine } from './command-line';
 
 const USAGE = `Usage: npm run keys:generate -- --alg RS256|ES256 [--out <folder>]
 
@@ -11,22 +11,9 @@ Writes a new key pair as PEM: <kid>.private.pem (mode 0600) and <kid>.public.pem
 
 /** Entry point of `npm run keys:generate`. */
 function main(argv: string[]): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { alg: { type: 'string' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stderr.write(`${USAGE}\n`);
-    return 0;
-  }
+  const line = readCommandLine(argv, { alg: { type: 'string' }, out: { type: 'string' } }, USAGE);
+  if ('exitCode' in line) return line.exitCode;
+  const { values } = line;
   if (values.alg !== 'RS256' && values.alg !== 'ES256') {
     process.stderr.write(`--alg must be RS256 or ES256\n\n${USAGE}\n`);
     return 2;

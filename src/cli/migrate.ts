@@ -3,6 +3,7 @@ import { config as loadDotenv } from 'dotenv';
 import { parseConfig } from '../config';
 import { openDatabase } from '../db/database';
 import { migrateToLatest } from '../db/migrations';
+import { describeError } from '../errors';
 
 /** Entry point of `npm run migrate`: applies pending migrations to DATABASE_URL (the server does so too). */
 async function main(): Promise<number> {
@@ -21,10 +22,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    process.stderr.write(
-      `migration failed: ${error instanceof Error ? error.message : String(error)}${cause}\n`,
-    );
+    process.stderr.write(`migration failed: ${describeError(error)}\n`);
     process.exitCode = 1;
   },
 );

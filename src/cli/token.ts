@@ -1,9 +1,8 @@
 import 'reflect-metadata';
-import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import { loadRuntime } from '../bootstrap';
 import { parseDurationSeconds } from '../config';
-import { AppError } from '../errors';
+import { readCommandLine } from './command-line';
 
 const USAGE = `Usage: npm run token -- --sub <subject> --username <name> [--scope <scope>]... [--ttl <duration>]
 
@@ -16,28 +15,15 @@ Only these claims can be set: tokens are signed, not encrypted, so they carry no
 
 /** Entry point of `npm run token`: diagnostics on stderr, the token alone on stdout. */
 function main(argv: string[]): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        sub: { type: 'string' },
-        username: { type: 'string' },
-        scope: { type: 'string', multiple: true },
-        ttl: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stderr.write(`${USAGE}\n`);
-    return 0;
-  }
+  const options = {
+    sub: { type: 'string' },
+    username: { type: 'string' },
+    scope: { type: 'string', multiple: true },
+    ttl: { type: 'string' },
+  } as const;
+  const line = readCommandLine(argv, options, USAGE);
+  if ('exitCode' in line) return line.exitCode;
+  const { values } = line;
   if (!values.sub || !values.username) {
     process.stderr.write(`--sub and --username are required\n\n${USAGE}\n`);
     return 2;
@@ -64,9 +50,7 @@ function main(argv: string[]): number {
     );
     return 0;
   } catch (error) {
-    process.stderr.write(
-      `${error instanceof AppError || error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
 import { loadRuntime, type Services, startServices } from '../bootstrap';
-import { AppError, ServiceUnavailableError } from '../errors';
+import { AppError, describeError, ServiceUnavailableError } from '../errors';
 import { createLogger } from '../logger';
 import { readSecret } from './read-secret';
 
@@ -68,13 +68,14 @@ async function main([command, ...argv]: string[]): Promise<number> {
 
 /** Operators need the reason, including a database's own; the API's clients never see these lines. */
 function explain(error: unknown): { message: string; code: number } {
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  if (error instanceof ServiceUnavailableError) return { message: `database unavailable${cause}`, code: 1 };
+  if (error instanceof ServiceUnavailableError) {
+    return { message: `database unavailable: ${describeError(error.cause)}`, code: 1 };
+  }
   if (error instanceof AppError) return { message: error.message, code: 1 };
   if (String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) {
     return { message: `${(error as Error).message}\n\n${USAGE}`, code: 2 };
   }
-  return { message: `failed: ${error instanceof Error ? error.message : String(error)}${cause}`, code: 1 };
+  return { message: `failed: ${describeError(error)}`, code: 1 };
 }
 
 main(process.argv.slice(2)).then(

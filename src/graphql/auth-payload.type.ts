@@ -1,6 +1,6 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ObjectType } from 'type-graphql';
-import { type Session } from '../accounts/account-service';
+import { type Session } from '../accounts/session';
 import { Viewer } from './viewer.type';
 
 @ObjectType({
@@ -35,13 +35,12 @@ export class AuthPayload {
       expiresAt: accessToken.expiresAt,
       refreshToken: session.refreshToken,
       refreshTokenExpiresAt: session.refreshTokenExpiresAt,
-      viewer: Viewer.fromIdentity({
-        authenticated: true,
+      // What the new access token says, so the client need not decode it.
+      viewer: Viewer.fromClaims({
         subject: user.id,
         username: user.username,
         scopes: accessToken.scopes,
         expiresAt: accessToken.expiresAt,
-        tokenId: accessToken.tokenId,
       }),
     });
   }

@@ -1,15 +1,25 @@
-import { type FastifyBaseLogger } from 'fastify';
+import { type Logger } from 'pino';
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { type RequestContext, requireIdentity } from '../auth/identity';
 import { type TokenService } from '../auth/token-service';
+import { InputError } from '../errors';
+import { type RequestContext, requireIdentity } from '../request-context';
 import { IssuedToken } from './issued-token.type';
 import { IssueTokenInput } from './issue-token.input';
+
+/** The token service's names for the fields of {@link IssueTokenInput} that differ from the schema's. */
+const SCHEMA_FIELD: Readonly<Record<string, string>> = { ttlSeconds: 'expiresIn' };
+
+/** The same refusal, naming the field as the client sent it. */
+function inSchemaTerms(error: InputError): InputError {
+  const field = error.field && SCHEMA_FIELD[error.field];
+  return field ? new InputError(error.message, field, error.rule) : error;
+}
 
 @Resolver()
 export class IssueTokenResolver {
   constructor(
     private readonly tokens: TokenService,
-    private readonly log: FastifyBaseLogger,
+    private readonly log: Logger,
   ) {}
 
   @Mutation(() => IssuedToken, {
@@ -21,28 +31,27 @@ export class IssueTokenResolver {
     @Ctx() context: RequestContext,
   ): IssuedToken {
     const identity = requireIdentity(context);
-    const issued = this.tokens.issue(
-      {
-        subject: input.subject,
-        username: input.username,
-        scopes: input.scopes,
-        ...(input.expiresIn == null ? {} : { ttlSeconds: input.expiresIn }),
-      },
+    const request = {
+      subject: input.subject,
+      username: input.username,
+      scopes: input.scopes,
+      ...(input.expiresIn == null ? {} : { ttlSeconds: input.expiresIn }),
+    };
+    let issued;
+    try {
       // A caller cannot mint a token more powerful than its own.
-      { grantableScopes: identity.scopes },
-    );
-    this.log.info(
-      {
-        audit: {
-          event: 'token_issued',
-          by: identity.subject,
-          subject: input.subject,
-          scopes: issued.scopes,
-          jti: issued.tokenId,
-        },
-      },
-      'token issued',
-    );
+      issued = this.tokens.issue(request, { grantableScopes: identity.scopes });
+    } catch (error) {
+      throw error instanceof InputError ? inSchemaTerms(error) : error;
+    }
+    const audit = {
+      event: 'token_issued',
+      by: identity.subject,
+      subject: input.subject,
+      scopes: issued.scopes,
+      jti: issued.tokenId,
+    };
+    this.log.info({ audit }, 'token issued');
     return Object.assign(new IssuedToken(), {
       accessToken: issued.token,
       tokenType: 'Bearer',

@@ -1,22 +1,10 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
-import { IssueTokenResolver } from './issue-token.resolver';
-import { MeResolver } from './me.resolver';
-import { PermissionsResolver } from './permissions.resolver';
-import { SessionResolver } from './session.resolver';
-import { UsersResolver } from './users.resolver';
-
-export const RESOLVERS = [
-  MeResolver,
-  PermissionsResolver,
-  IssueTokenResolver,
-  SessionResolver,
-  UsersResolver,
-] as const;
+import { RESOLVERS } from './resolvers';
 
 /**
  * Builds the executable schema from the type-graphql classes.
- * @param container hands type-graphql the resolver instances, built with their dependencies by the caller
+ * @param container hands type-graphql the resolver instances (resolvers.ts)
  */
 export function buildApiSchema(container: ContainerType): Promise<GraphQLSchema> {
   return buildSchema({ resolvers: [...RESOLVERS], container, validate: false });

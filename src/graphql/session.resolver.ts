@@ -1,6 +1,6 @@
 import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
 import { type AccountService } from '../accounts/account-service';
-import { type RequestContext, requireIdentity } from '../auth/identity';
+import { type RequestContext, requireIdentity } from '../request-context';
 import { AuthPayload } from './auth-payload.type';
 
 @Resolver()

@@ -1,6 +1,6 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { type User as UserRecord } from '../accounts/user-repository';
+import { type UserAccount } from '../accounts/user-repository';
 
 @ObjectType({ description: 'A user account. The password hash never leaves the database layer.' })
 export class User {
@@ -24,14 +24,14 @@ export class User {
   @Field(() => DateTimeISOResolver)
   updatedAt!: Date;
 
-  static fromRecord(record: UserRecord): User {
+  static fromAccount(account: UserAccount): User {
     return Object.assign(new User(), {
-      id: record.id,
-      username: record.username,
-      scopes: [...record.scopes],
-      disabled: record.disabledAt !== null,
-      createdAt: record.createdAt,
-      updatedAt: record.updatedAt,
+      id: account.id,
+      username: account.username,
+      scopes: [...account.scopes],
+      disabled: account.disabledAt !== null,
+      createdAt: account.createdAt,
+      updatedAt: account.updatedAt,
     });
   }
 }

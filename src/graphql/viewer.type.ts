@@ -2,6 +2,9 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { type AuthenticatedIdentity } from '../auth/identity';
 
+/** What a Viewer is made of: the claims of a verified or freshly issued access token. */
+export type ViewerClaims = Pick<AuthenticatedIdentity, 'subject' | 'username' | 'scopes' | 'expiresAt'>;
+
 @ObjectType({ description: 'The caller, exactly as its verified access token describes it.' })
 export class Viewer {
   @Field(() => ID, { description: 'The token subject (`sub`).' })
@@ -19,13 +22,13 @@ export class Viewer {
   @Field(() => DateTimeISOResolver, { description: 'When the access token expires; refresh before then.' })
   tokenExpiresAt!: Date;
 
-  static fromIdentity(identity: AuthenticatedIdentity): Viewer {
+  static fromClaims(claims: ViewerClaims): Viewer {
     return Object.assign(new Viewer(), {
-      id: identity.subject,
-      username: identity.username,
-      scopes: [...identity.scopes],
-      greeting: `Hey ${identity.username}`,
-      tokenExpiresAt: identity.expiresAt,
+      id: claims.subject,
+      username: claims.username,
+      scopes: [...claims.scopes],
+      greeting: `Hey ${claims.username}`,
+      tokenExpiresAt: claims.expiresAt,
     });
   }
 }

@@ -1,15 +1,16 @@
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, deny, type IRule, type IRules, rule, shield } from 'graphql-shield';
-import { type RequestContext } from '../auth/identity';
 import { missingScopes } from '../auth/scopes';
-import { AuthError, ForbiddenError, toGraphQLError } from '../errors';
+import { AppError, AuthError, ForbiddenError } from '../errors';
+import { type RequestContext } from '../request-context';
 import { type Access, OPEN_TYPES, ROOT_PERMISSIONS } from './permission-map';
 
-const authenticationRequired = toGraphQLError(new AuthError('AUTHENTICATION_REQUIRED'));
+// A rule's refusal is one of our errors: graphql-js wraps it, and the error formatter gives it its code.
+const authenticationRequired = new AuthError('AUTHENTICATION_REQUIRED');
 
 /** A field nobody was given access to on purpose. */
-const notExposed = new GraphQLError('This field is not available.', { extensions: { code: 'FORBIDDEN' } });
+const notExposed = new AppError('FORBIDDEN');
 
 type Rule = IRule | typeof allow;
 
@@ -20,16 +21,14 @@ function ruleFor(access: Access, rules: Map<string, Rule>): Rule {
   // One rule per requirement: shield wants unique names, and its per-request cache is then shared too.
   const known = rules.get(name);
   if (known) return known;
-  // 'no_cache': the check is a few property reads, cheaper than shield's per-request cache (measured in
-  // bench/README.md); it guards root fields only, so it runs at most once per root field.
+  // 'no_cache': the check is a few property reads, cheaper than shield's per-request cache
+  // (bench/README.md); it guards root fields only, so it runs at most once per root field.
   const created = rule(name, { cache: 'no_cache' })((_parent, _args, context: RequestContext) => {
     const { identity } = context;
     if (!identity.authenticated) return authenticationRequired;
     const missing = missingScopes(identity.scopes, required);
     if (missing.length === 0) return true;
-    return toGraphQLError(
-      new ForbiddenError(`Missing required scope: ${missing.join(', ')}.`, required, missing),
-    );
+    return new ForbiddenError(`Missing required scope: ${missing.join(', ')}.`, required, missing);
   });
   rules.set(name, created);
   return created;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { type Session } from '../../src/accounts/account-service';
+import { type Session } from '../../src/accounts/session';
 import { createPasswordHasher } from '../../src/accounts/password-hasher';
 import { loadRuntime, type Services, startServices } from '../../src/bootstrap';
 import { migrateToLatest } from '../../src/db/migrations';

@@ -7,8 +7,8 @@ import {
   InputError,
   RateLimitError,
   ServiceUnavailableError,
-  toGraphQLError,
 } from '../../src/errors';
+import { toGraphQLError } from '../../src/server/graphql-error';
 
 // Clients switch on these strings: changing one is a breaking change, so it must be deliberate.
 describe('stable error codes', () => {

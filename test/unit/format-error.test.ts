@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { InputError, QueryLimitError } from '../../src/errors';
-import { appErrorOf, createErrorFormatter } from '../../src/graphql/format-error';
+import { createErrorFormatter } from '../../src/server/format-error';
+import { appErrorOf } from '../../src/server/graphql-error';
 
 // What Apollo hands formatError for an error thrown inside a resolver.
 function resolverFailure(original: Error): [GraphQLFormattedError, unknown] {

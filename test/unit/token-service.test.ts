@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { MAX_TOKEN_LENGTH } from '../../src/auth/token-service';
+import { MAX_TOKEN_LENGTH } from '../../src/auth/jws';
 import { AuthError, ForbiddenError, InputError } from '../../src/errors';
 import { manualClock } from '../fixtures/clock';
 import { FOREIGN_KEY, KEY_2026_11, KEY_2026_12 } from '../fixtures/keys';
@@ -81,10 +81,10 @@ describe('token service: issuing', () => {
     [
       'a lifetime over the maximum',
       { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 3601 },
-      'expiresIn',
+      'ttlSeconds',
     ],
-    ['a zero lifetime', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 0 }, 'expiresIn'],
-    ['a fractional lifetime', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 1.5 }, 'expiresIn'],
+    ['a zero lifetime', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 0 }, 'ttlSeconds'],
+    ['a fractional lifetime', { subject: '4', username: 'Jane', scopes: [], ttlSeconds: 1.5 }, 'ttlSeconds'],
   ])('refuses %s with BAD_USER_INPUT naming the field', async (_case, input, field) => {
     expect(thrown(() => tokens.issue(input), InputError)).toMatchObject({ code: 'BAD_USER_INPUT', field });
   });

@@ -2,31 +2,31 @@ import { HeaderMap } from '@apollo/server';
 import { type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { type Logger } from 'pino';
-import { AuthError, toGraphQLError } from '../errors';
-import { readBearerToken } from './bearer';
-import { ANONYMOUS, identityFromToken, type RequestContext } from './identity';
-import { type TokenService } from './token-service';
-import { bearerChallenge } from './www-authenticate';
+import { type Authenticate } from '../auth/authenticate';
+import { AuthError } from '../errors';
+import { type RequestContext } from '../request-context';
+import { toGraphQLError } from './graphql-error';
+import { errorHttp } from './response-status';
 
 export interface ContextFunctionOptions {
-  readonly tokens: TokenService;
+  readonly authenticate: Authenticate;
   /** The `realm` of WWW-Authenticate challenges. */
   readonly realm: string;
   readonly log: Logger;
 }
 
 /**
- * @returns Apollo's context function: no Authorization header gives an anonymous identity, a verified token
- * gives its identity, and anything else fails the whole request with 401 and an RFC 6750 challenge.
- * It decides who the caller is, never what the caller may do (that is the permission map's job).
+ * @returns Apollo's context function for fastify: the caller's identity from the Authorization header
+ * (auth/authenticate.ts), where the request came from, and its id. A refused credential fails the whole
+ * request with 401 and an RFC 6750 challenge. It decides who the caller is, never what the caller may do
+ * (that is the permission map's job).
  */
-export function createContextFunction({ tokens, realm, log }: ContextFunctionOptions) {
+export function createContextFunction({ authenticate, realm, log }: ContextFunctionOptions) {
   return async function context(request: FastifyRequest): Promise<RequestContext> {
     try {
-      const token = readBearerToken(request.headers.authorization);
       // A fresh object per request: graphql-shield keeps its per-request rule cache on the context.
       return {
-        identity: token === undefined ? ANONYMOUS : identityFromToken(await tokens.verify(token)),
+        identity: await authenticate(request.headers.authorization),
         client: { ip: request.ip, userAgent: request.headers['user-agent'] },
         requestId: request.id,
         startedAt: performance.now(),
@@ -43,13 +43,13 @@ export function createContextFunction({ tokens, realm, log }: ContextFunctionOpt
   };
 }
 
+/** Apollo answers a context failure itself, without plugins: `extensions.http` sets its status and headers. */
 function unauthenticated(error: AuthError, realm: string): GraphQLError {
   const { message, extensions } = toGraphQLError(error);
-  // Apollo reads `http` off the extensions to set the status and the challenge header of the response.
-  const http = {
-    status: 401,
-    headers: new HeaderMap([['www-authenticate', bearerChallenge(realm, error.reason)]]),
+  const { status, headers } = errorHttp(realm, [{ message, extensions }])!;
+  const withHttp: Record<string, unknown> = {
+    ...extensions,
+    http: { status, headers: new HeaderMap(headers) },
   };
-  const withHttp: Record<string, unknown> = { ...extensions, http };
   return new GraphQLError(message, { extensions: withHttp });
 }

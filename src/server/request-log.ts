@@ -3,19 +3,11 @@ import {
   type GraphQLRequestContextWillSendResponse,
 } from '@apollo/server';
 import { type Logger } from 'pino';
-import { type RequestContext } from '../auth/identity';
-import { ServiceUnavailableError } from '../errors';
-import { appErrorOf } from './format-error';
+import { errorSpec, ServiceUnavailableError } from '../errors';
+import { type RequestContext } from '../request-context';
+import { appErrorOf } from './graphql-error';
 
-/** Codes whose responses carry the request id, so a user's report can be matched to the log line. */
-const TRACEABLE = new Set(['INTERNAL_SERVER_ERROR', 'SERVICE_UNAVAILABLE']);
-/** Refusals an operator may want to notice (abuse, throttling, outages), logged at warn. */
-const NOTABLE = new Set([
-  'QUERY_LIMIT_EXCEEDED',
-  'TOO_MANY_REQUESTS',
-  'SERVICE_UNAVAILABLE',
-  'REFRESH_TOKEN_REUSED',
-]);
+const LEVELS = ['info', 'warn', 'error'] as const;
 
 /** What the request log does at two of Apollo's request hooks (composed in response.plugin.ts). */
 export interface RequestLog {
@@ -25,8 +17,9 @@ export interface RequestLog {
 
 /**
  * One structured line per GraphQL request: request id, operation name, caller `sub`, duration, outcome and
- * error codes; never variables, tokens or passwords. Unexpected errors are logged here in full, with the
- * request id that the masked client error also carries.
+ * error codes; never variables, tokens or passwords. Its level is the highest the error table gives the
+ * codes (info for codes that are not ours). Unexpected errors are logged here in full, and errors that are
+ * not the client's mistake carry the request id in the response, so a user's report finds the line.
  */
 export function requestLog(log: Logger): RequestLog {
   // The level does not change while the process runs.
@@ -47,12 +40,16 @@ export function requestLog(log: Logger): RequestLog {
       const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
       // The common case, a clean request with info logging off, costs nothing more.
       if (!errors?.length && !infoEnabled) return;
-      const codes = [...new Set(errors?.map((error) => String(error.extensions?.code)) ?? [])];
+      let level = 0;
       for (const error of errors ?? []) {
-        if (TRACEABLE.has(String(error.extensions?.code)) && error.extensions) {
+        const spec = errorSpec(error.extensions?.code);
+        if (!spec) continue;
+        level = Math.max(level, LEVELS.indexOf(spec.level));
+        if (!spec.clientMistake && error.extensions) {
           (error.extensions as Record<string, unknown>).requestId = requestId;
         }
       }
+      const codes = [...new Set(errors?.map((error) => String(error.extensions?.code)) ?? [])];
       const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
       const line = {
         reqId: requestId,
@@ -65,9 +62,7 @@ export function requestLog(log: Logger): RequestLog {
           ...(codes.length > 0 && { errorCodes: codes }),
         },
       };
-      if (codes.includes('INTERNAL_SERVER_ERROR')) log.error(line, 'graphql request');
-      else if (codes.some((code) => NOTABLE.has(code))) log.warn(line, 'graphql request');
-      else log.info(line, 'graphql request');
+      log[LEVELS[level]!](line, 'graphql request');
     },
   };
 }

@@ -1,14 +1,14 @@
 import { type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { type Logger } from 'pino';
-import { type RequestContext } from '../auth/identity';
+import { type RequestContext } from '../request-context';
 import { requestLog } from './request-log';
 import { responseStatus } from './response-status';
 
 /**
  * Our one Apollo request plugin: the response's HTTP status and headers (response-status.ts), then the
  * request's log line (request-log.ts), which records the status the client gets. One shared listener with
- * synchronous hooks: Apollo awaits every hook of every listener on every request; as two listeners they
- * cost about 4% of a `me` request in instructions, and merging them saved about 2% (bench/README.md).
+ * synchronous hooks, because Apollo awaits every hook of every listener on every request (the cost of a
+ * second listener is measured in bench/README.md).
  */
 export function responsePlugin(log: Logger, realm: string): ApolloServerPlugin<RequestContext> {
   const setStatus = responseStatus(realm);

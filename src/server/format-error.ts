@@ -1,19 +1,7 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
-import { AppError, QueryLimitError, toGraphQLError } from '../errors';
+import { type GraphQLFormattedError } from 'graphql';
+import { ERROR_TABLE, QueryLimitError } from '../errors';
 import { TOKEN_LIMIT_MESSAGE } from './abuse-limits';
-
-/**
- * Our own error behind a GraphQL error: thrown by a resolver (wrapped once by graphql-js) or reported by a
- * validation rule (wrapped again by Apollo).
- */
-export function appErrorOf(error: unknown): AppError | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 3 && current; depth += 1) {
-    if (current instanceof AppError) return current;
-    current = current instanceof GraphQLError ? current.originalError : undefined;
-  }
-  return undefined;
-}
+import { appErrorOf, toGraphQLError } from './graphql-error';
 
 function withoutStack(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (formatted.extensions?.stacktrace === undefined) return formatted;
@@ -38,7 +26,7 @@ function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedE
  * with no message, stack or library text. (The request plugin logs the detail and adds the request id.)
  * With `hideSuggestions` (introspection off), "Did you mean …" hints are dropped: they would leak the
  * schema one guess at a time. Doing it here rather than in a plugin costs nothing on requests without
- * errors (bench/README.md).
+ * errors.
  */
 export function createErrorFormatter({
   exposeInternals,
@@ -66,7 +54,7 @@ export function createErrorFormatter({
     }
     if (exposeInternals) return formatted;
     return {
-      message: 'Internal server error',
+      message: ERROR_TABLE.INTERNAL_SERVER_ERROR.message,
       ...(formatted.locations && { locations: formatted.locations }),
       ...(formatted.path && { path: formatted.path }),
       extensions: { code: 'INTERNAL_SERVER_ERROR' },

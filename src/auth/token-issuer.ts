@@ -1,0 +1,103 @@
+import { type Config } from '../config';
+import { ForbiddenError, InputError } from '../errors';
+import { type SigningMaterial, signJws } from './jws';
+import { type KeyRing } from './key-ring';
+import { checkScopes, missingScopes } from './scopes';
+import { isBoundedText, MAX_SUBJECT_LENGTH, MAX_USERNAME_LENGTH } from './token-claims';
+
+/** The claims a caller may ask for: nothing else can be put in a token, and never anything sensitive. */
+export interface AccessTokenRequest {
+  readonly subject: string;
+  readonly username: string;
+  readonly scopes: readonly string[];
+  /** Defaults to the configured access-token lifetime; capped by the configured maximum. */
+  readonly ttlSeconds?: number;
+}
+
+/** A freshly signed access token and what it says. */
+export interface AccessToken {
+  readonly token: string;
+  readonly tokenId: string;
+  readonly expiresAt: Date;
+  readonly scopes: readonly string[];
+}
+
+export interface IssueOptions {
+  /** When set, every requested scope must be in it: how an API caller is kept from escalating. */
+  readonly grantableScopes?: readonly string[];
+}
+
+export type IssuerSettings = Pick<
+  Config['jwt'],
+  'issuer' | 'audience' | 'accessTokenTtlSeconds' | 'maxTokenTtlSeconds'
+>;
+
+const REQUEST_KEYS = new Set(['subject', 'username', 'scopes', 'ttlSeconds']);
+
+/** Signs this API's own access tokens with the key ring's active key. */
+export class TokenIssuer {
+  private readonly signer: SigningMaterial;
+
+  constructor(
+    private readonly settings: IssuerSettings,
+    keyRing: KeyRing,
+    private readonly clock: () => number,
+  ) {
+    const { active } = keyRing;
+    // njwt signs with a PEM string: exported once, not per token.
+    const key =
+      active.alg === 'HS256'
+        ? active.secret
+        : (active.privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
+    this.signer = { id: active.id, alg: active.alg, key };
+  }
+
+  /**
+   * @throws InputError (BAD_USER_INPUT) naming the offending field of {@link AccessTokenRequest}
+   * @throws ForbiddenError when a requested scope is not grantable; nothing is issued
+   */
+  issue(request: AccessTokenRequest, { grantableScopes }: IssueOptions = {}): AccessToken {
+    const scopes = this.checkRequest(request);
+    const missing = grantableScopes ? missingScopes(grantableScopes, scopes) : [];
+    if (missing.length > 0) {
+      throw new ForbiddenError(
+        `You cannot grant scopes you do not hold: ${missing.join(', ')}.`,
+        scopes,
+        missing,
+      );
+    }
+    const issuedAt = Math.floor(this.clock() / 1000);
+    const expiresAt = issuedAt + (request.ttlSeconds ?? this.settings.accessTokenTtlSeconds);
+    const claims: Record<string, string | number> = {
+      iss: this.settings.issuer,
+      aud: this.settings.audience,
+      sub: request.subject,
+      username: request.username,
+      iat: issuedAt,
+    };
+    if (scopes.length > 0) claims.scope = scopes.join(' ');
+    const { token, tokenId } = signJws(claims, this.signer, expiresAt);
+    return { token, tokenId, expiresAt: new Date(expiresAt * 1000), scopes };
+  }
+
+  /** @returns the requested scopes, checked and without duplicates */
+  private checkRequest(request: AccessTokenRequest): string[] {
+    const extra = Object.keys(request).filter((key) => !REQUEST_KEYS.has(key));
+    if (extra.length > 0) {
+      throw new InputError(`Tokens carry only subject, username and scopes; refused: ${extra.join(', ')}`);
+    }
+    if (!isBoundedText(request.subject, MAX_SUBJECT_LENGTH)) {
+      throw new InputError(`subject must be 1-${MAX_SUBJECT_LENGTH} printable characters`, 'subject');
+    }
+    if (!isBoundedText(request.username, MAX_USERNAME_LENGTH)) {
+      throw new InputError(`username must be 1-${MAX_USERNAME_LENGTH} printable characters`, 'username');
+    }
+    const scopes = checkScopes(request.scopes);
+    const ttl = request.ttlSeconds ?? this.settings.accessTokenTtlSeconds;
+    const max = this.settings.maxTokenTtlSeconds;
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > max) {
+      throw new InputError(`the lifetime must be 1-${max} seconds`, 'ttlSeconds');
+    }
+    return scopes;
+  }
+}

@@ -1,0 +1,90 @@
+import { type Config, type TrustedIssuerConfig } from '../config';
+import { MAX_TOKEN_LENGTH, type ParsedJws, parseJws } from './jws';
+import { type KeyRing, type SigningKey, type VerificationKey } from './key-ring';
+import { type KeySource } from './remote-key-set';
+import { signatureValid } from './signature';
+import {
+  checkAudience,
+  checkTimes,
+  fail,
+  readScopes,
+  readSubject,
+  readUsername,
+  type VerifiedToken,
+} from './token-claims';
+import { VerifiedTokenCache } from './verified-token-cache';
+
+/** An external identity provider as configured, with its keys at hand. */
+export type TrustedIssuer = Omit<TrustedIssuerConfig, 'jwksUri' | 'publicKeyFile'> & {
+  readonly keys: KeySource;
+};
+
+export type VerifierSettings = Pick<Config['jwt'], 'issuer' | 'audience' | 'clockToleranceSeconds'>;
+
+/** Where a token's claims are checked: our own audience and claim names, or an external issuer's. */
+interface Route {
+  readonly key: SigningKey | VerificationKey | undefined;
+  readonly audience: string;
+  readonly external: TrustedIssuer | undefined;
+}
+
+/** Verifies this API's own tokens and those of the trusted issuers (RFC 8725). */
+export class TokenVerifier {
+  private readonly trusted: ReadonlyMap<string, TrustedIssuer>;
+  private readonly cache: VerifiedTokenCache;
+
+  constructor(
+    private readonly settings: VerifierSettings,
+    private readonly keyRing: KeyRing,
+    trustedIssuers: readonly TrustedIssuer[],
+    private readonly clock: () => number,
+  ) {
+    this.trusted = new Map(trustedIssuers.map((entry) => [entry.issuer, entry]));
+    this.cache = new VerifiedTokenCache(clock, settings.clockToleranceSeconds);
+  }
+
+  /** @throws AuthError with a client-safe reason and an operator-facing detail */
+  async verify(token: string): Promise<VerifiedToken> {
+    const known =
+      typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH ? await this.cache.get(token) : undefined;
+    if (known) return known;
+    const jws = parseJws(token);
+    const { key, audience, external } = await this.route(jws);
+    if (!key) fail('kid_unknown');
+    if (key.alg !== jws.alg) fail('alg_not_allowed');
+    if (!signatureValid(key, jws.signingInput, jws.signature)) fail('signature_mismatch');
+
+    // From here on the claims are authentic; they are still checked before anyone trusts them.
+    const { payload } = jws;
+    const expiresAt = checkTimes(payload, this.clock() / 1000, this.settings.clockToleranceSeconds);
+    checkAudience(payload, audience);
+    const subject = readSubject(payload);
+    if (payload.jti !== undefined && typeof payload.jti !== 'string') fail('claim_invalid');
+    const verified: VerifiedToken = {
+      subject,
+      username: readUsername(payload, external?.usernameClaim),
+      scopes: readScopes(payload, external?.scopesClaim),
+      expiresAt: new Date(expiresAt * 1000),
+      tokenId: payload.jti,
+      keyId: key.id,
+    };
+    this.cache.remember({ text: token, token: verified, expiresAt, key, keySource: external?.keys });
+    return verified;
+  }
+
+  /**
+   * Routes by `iss` before any signature work: each issuer's tokens meet only that issuer's keys and
+   * algorithms, so an HS secret can never check an RS/ES token (algorithm confusion).
+   */
+  private async route({ alg, kid, payload }: ParsedJws): Promise<Route> {
+    if (payload.iss === this.settings.issuer) {
+      if (alg !== this.keyRing.algorithm) fail('alg_not_allowed');
+      if (kid === undefined) fail('kid_missing');
+      return { key: this.keyRing.get(kid), audience: this.settings.audience, external: undefined };
+    }
+    const external = typeof payload.iss === 'string' ? this.trusted.get(payload.iss) : undefined;
+    if (!external) fail('issuer_untrusted');
+    if (!(external.algorithms as readonly string[]).includes(alg)) fail('alg_not_allowed');
+    return { key: await external.keys.getKey(kid), audience: external.audience, external };
+  }
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { duration, type EnvReader } from './env-reader';
+
+const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/;
+
+export interface DatabaseConfig {
+  /** `sqlite:<path>` (or `sqlite::memory:`) or `postgres://…`. */
+  readonly url: string;
+  readonly engine: 'sqlite' | 'postgres';
+  /** A query (or a connection attempt) taking longer fails with SERVICE_UNAVAILABLE. */
+  readonly queryTimeoutMs: number;
+}
+
+export interface AccountsConfig {
+  readonly refreshTokenTtlSeconds: number;
+  /** A session (a refresh-token family) ends this long after login, however often it is refreshed. */
+  readonly sessionMaxAgeSeconds: number;
+  /** A refresh token presented again within this window after its rotation is a concurrent refresh, not theft. */
+  readonly refreshReuseGraceSeconds: number;
+  /** scrypt cost: N = 2^log2N. */
+  readonly passwordScryptLog2N: number;
+  readonly loginMaxFailuresPerUsername: number;
+  readonly loginMaxFailuresPerIp: number;
+  readonly loginThrottleWindowSeconds: number;
+}
+
+/** DATABASE_URL (default: a SQLite file in DATA_DIR), DB_QUERY_TIMEOUT. */
+export function readDatabase(env: EnvReader, dataDir: string): DatabaseConfig {
+  const url = env.read(
+    'DATABASE_URL',
+    z.string().regex(DATABASE_URL, 'expected sqlite:<path> or postgres://…'),
+    `sqlite:${dataDir}/api.sqlite`,
+  );
+  const queryTimeout = env.read('DB_QUERY_TIMEOUT', duration(300), 5);
+  if (queryTimeout < 1) env.problem('DB_QUERY_TIMEOUT: must be at least one second');
+  return {
+    url,
+    engine: url.startsWith('sqlite:') ? 'sqlite' : 'postgres',
+    queryTimeoutMs: queryTimeout * 1000,
+  };
+}
+
+/** REFRESH_TOKEN_TTL, SESSION_MAX_AGE, REFRESH_REUSE_GRACE, PASSWORD_SCRYPT_LOG2N, LOGIN_*. */
+export function readAccounts(env: EnvReader, production: boolean): AccountsConfig {
+  const settings: AccountsConfig = {
+    refreshTokenTtlSeconds: env.read('REFRESH_TOKEN_TTL', duration(365 * 86_400), 14 * 86_400),
+    sessionMaxAgeSeconds: env.read('SESSION_MAX_AGE', duration(365 * 86_400), 30 * 86_400),
+    refreshReuseGraceSeconds: env.read('REFRESH_REUSE_GRACE', duration(60), 2),
+    passwordScryptLog2N: env.read('PASSWORD_SCRYPT_LOG2N', z.coerce.number().int().min(10).max(20), 15),
+    loginMaxFailuresPerUsername: env.read(
+      'LOGIN_MAX_FAILURES_PER_USERNAME',
+      z.coerce.number().int().min(1),
+      10,
+    ),
+    loginMaxFailuresPerIp: env.read('LOGIN_MAX_FAILURES_PER_IP', z.coerce.number().int().min(1), 50),
+    loginThrottleWindowSeconds: env.read('LOGIN_THROTTLE_WINDOW', duration(86_400), 15 * 60),
+  };
+  if (settings.refreshTokenTtlSeconds < 60) env.problem('REFRESH_TOKEN_TTL: must be at least a minute');
+  if (settings.sessionMaxAgeSeconds < settings.refreshTokenTtlSeconds) {
+    env.problem('SESSION_MAX_AGE: must be at least REFRESH_TOKEN_TTL');
+  }
+  if (production && settings.passwordScryptLog2N < 14) {
+    env.problem('PASSWORD_SCRYPT_LOG2N: at least 14 in production');
+  }
+  if (settings.loginThrottleWindowSeconds < 1)
+    env.problem('LOGIN_THROTTLE_WINDOW: must be at least one second');
+  return settings;
+}

@@ -1,0 +1,35 @@
+import { count, duration, type EnvReader, flag } from './env-reader';
+
+export interface GraphqlConfig {
+  /** Introspection and the Sandbox landing page; off in production unless asked for. */
+  readonly introspection: boolean;
+  /** In development, prefill Sandbox's Authorization header with a scope-less token minted per page load. */
+  readonly sandboxToken: boolean;
+  readonly maxDepth: number;
+  readonly maxAliases: number;
+  readonly maxDirectives: number;
+  readonly maxTokens: number;
+  readonly maxCost: number;
+  /** Operations allowed in one batched HTTP request; 0 turns batching off. */
+  readonly batchLimit: number;
+  /** Automatic persisted queries: cache size (bytes, approximate) and how long an entry lives. */
+  readonly apqCacheBytes: number;
+  readonly apqTtlSeconds: number;
+}
+
+/** INTROSPECTION, SANDBOX_TOKEN, GRAPHQL_MAX_*, GRAPHQL_BATCH_LIMIT, APQ_*. */
+export function readGraphql(env: EnvReader, production: boolean): GraphqlConfig {
+  return {
+    introspection: env.read('INTROSPECTION', flag, !production),
+    // Never in production, whatever the variable says: the page would hand out a working token.
+    sandboxToken: env.read('SANDBOX_TOKEN', flag, !production) && !production,
+    maxDepth: env.read('GRAPHQL_MAX_DEPTH', count(1, 100), 10),
+    maxAliases: env.read('GRAPHQL_MAX_ALIASES', count(0, 1000), 15),
+    maxDirectives: env.read('GRAPHQL_MAX_DIRECTIVES', count(0, 1000), 10),
+    maxTokens: env.read('GRAPHQL_MAX_TOKENS', count(50, 100_000), 2000),
+    maxCost: env.read('GRAPHQL_MAX_COST', count(1, 1_000_000), 5000),
+    batchLimit: env.read('GRAPHQL_BATCH_LIMIT', count(0, 100), 0),
+    apqCacheBytes: env.read('APQ_CACHE_BYTES', count(0, 1024 * 1024 * 1024), 10 * 1024 * 1024),
+    apqTtlSeconds: env.read('APQ_TTL', duration(30 * 86_400), 86_400),
+  };
+}

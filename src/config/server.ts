@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { commaList, count, duration, type EnvReader, nonEmpty } from './env-reader';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly logLevel: LogLevel;
+  /** How long shutdown waits for in-flight requests before giving up. */
+  readonly shutdownTimeoutMs: number;
+  /** fastify's trustProxy: false, true, or the proxy addresses/CIDRs whose X-Forwarded-For is believed. */
+  readonly trustProxy: boolean | readonly string[];
+}
+
+export interface HttpConfig {
+  /** Largest request body accepted, in bytes; larger ones get 413 before any parsing. */
+  readonly bodyLimitBytes: number;
+  /** A request (headers and body) must arrive within this; slow clients are cut off. */
+  readonly requestTimeoutMs: number;
+  /** The request headers must arrive within this. */
+  readonly headersTimeoutMs: number;
+  /** Origins allowed by CORS; `true` allows any (the development default), empty allows none. */
+  readonly corsOrigins: true | readonly string[];
+}
+
+/** HOST, PORT, LOG_LEVEL, SHUTDOWN_TIMEOUT, TRUST_PROXY. */
+export function readServer(env: EnvReader, production: boolean): ServerConfig {
+  return {
+    host: env.read('HOST', nonEmpty, production ? '0.0.0.0' : 'localhost'),
+    port: env.read('PORT', z.coerce.number().int().min(0).max(65535), 4000),
+    logLevel: env.read<LogLevel>('LOG_LEVEL', z.enum(LOG_LEVELS), 'info'),
+    shutdownTimeoutMs: env.read('SHUTDOWN_TIMEOUT', duration(600), 10) * 1000,
+    trustProxy: env.read<boolean | string[]>(
+      'TRUST_PROXY',
+      z
+        .string()
+        .transform((value) => (value === 'true' || value === 'false' ? value === 'true' : commaList(value))),
+      false,
+    ),
+  };
+}
+
+/** HTTP_BODY_LIMIT, HTTP_REQUEST_TIMEOUT, HTTP_HEADERS_TIMEOUT, CORS_ORIGINS. */
+export function readHttp(env: EnvReader, production: boolean): HttpConfig {
+  const bodyLimitBytes = env.read('HTTP_BODY_LIMIT', count(1024, 50 * 1024 * 1024), 100 * 1024);
+  const requestTimeout = env.read('HTTP_REQUEST_TIMEOUT', duration(600), 30);
+  const headersTimeout = env.read('HTTP_HEADERS_TIMEOUT', duration(600), 10);
+  if (requestTimeout < 1) env.problem('HTTP_REQUEST_TIMEOUT: must be at least one second');
+  if (headersTimeout < 1 || headersTimeout > requestTimeout) {
+    env.problem('HTTP_HEADERS_TIMEOUT: must be at least one second and at most HTTP_REQUEST_TIMEOUT');
+  }
+  const corsOrigins = env.read<true | string[]>(
+    'CORS_ORIGINS',
+    z.string().transform((value) => (value.trim() === '*' ? true : commaList(value))),
+    production ? [] : true,
+  );
+  return {
+    bodyLimitBytes,
+    requestTimeoutMs: requestTimeout * 1000,
+    headersTimeoutMs: headersTimeout * 1000,
+    corsOrigins,
+  };
+}

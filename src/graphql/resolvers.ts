@@ -1,0 +1,49 @@
+import { type Logger } from 'pino';
+import { type ContainerType } from 'type-graphql';
+import { type AccountService } from '../accounts/account-service';
+import { type UserAdminService } from '../accounts/user-admin-service';
+import { type TokenService } from '../auth/token-service';
+import { IssueTokenResolver } from './issue-token.resolver';
+import { MeResolver } from './me.resolver';
+import { PermissionsResolver } from './permissions.resolver';
+import { SessionResolver } from './session.resolver';
+import { UsersResolver } from './users.resolver';
+
+/** Every resolver class of the schema. */
+export const RESOLVERS = [
+  MeResolver,
+  PermissionsResolver,
+  IssueTokenResolver,
+  SessionResolver,
+  UsersResolver,
+] as const;
+
+/** What the resolvers are built with. */
+export interface ResolverDependencies {
+  readonly tokens: TokenService;
+  readonly accounts: AccountService;
+  readonly users: UserAdminService;
+  readonly logger: Logger;
+}
+
+/**
+ * The one place resolvers are wired: type-graphql asks this container for each resolver class and gets
+ * an instance built with its services.
+ */
+export function createResolvers(deps: ResolverDependencies): ContainerType {
+  const instances = new Map<unknown, object>([
+    [MeResolver, new MeResolver()],
+    [PermissionsResolver, new PermissionsResolver()],
+    [IssueTokenResolver, new IssueTokenResolver(deps.tokens, deps.logger)],
+    [SessionResolver, new SessionResolver(deps.accounts)],
+    [UsersResolver, new UsersResolver(deps.users)],
+  ]);
+  return { get: (resolverClass) => instances.get(resolverClass)! };
+}
+
+/** For printing the schema, which executes nothing: asking it for a resolver is a bug. */
+export const UNWIRED_RESOLVERS: ContainerType = {
+  get: () => {
+    throw new Error('the schema printer does not execute resolvers');
+  },
+};

@@ -1,0 +1,32 @@
+import { type AuthenticatedIdentity, type Identity } from './auth/identity';
+import { AuthError } from './errors';
+
+/** Where the request came from: sessions record it and login throttling counts by it. */
+export interface ClientInfo {
+  readonly ip: string;
+  readonly userAgent: string | undefined;
+}
+
+/**
+ * The GraphQL context: who is calling and from where. The transport builds it (src/server/context.ts);
+ * services reach resolvers through their constructors, and what a caller may do is the permission map's
+ * business.
+ */
+export interface RequestContext {
+  readonly identity: Identity;
+  readonly client: ClientInfo;
+  /** The request id: in every log line of the request and in errors a user may report. */
+  readonly requestId: string;
+  /** performance.now() when the context was made: the request log's duration starts here. */
+  readonly startedAt: number;
+}
+
+/**
+ * The caller's identity in a resolver the permission map already guards. Throwing here keeps a resolver
+ * safe if the map is ever wrong (defence in depth), so it should never fire.
+ * @throws AuthError AUTHENTICATION_REQUIRED for an anonymous caller
+ */
+export function requireIdentity({ identity }: RequestContext): AuthenticatedIdentity {
+  if (!identity.authenticated) throw new AuthError('AUTHENTICATION_REQUIRED');
+  return identity;
+}

@@ -1,0 +1,57 @@
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { type GraphQLSchema } from 'graphql';
+import { type Logger } from 'pino';
+import { type TokenService } from '../auth/token-service';
+import { type Config } from '../config';
+import { type RequestContext } from '../request-context';
+import { abuseProtection } from './abuse-limits';
+import { createErrorFormatter } from './format-error';
+import { landingPage } from './landing-page';
+import { responsePlugin } from './response.plugin';
+
+/**
+ * Apollo Server over an executable schema (permissions already applied): abuse limits, error masking,
+ * bounded batching and persisted queries, the status/log plugin and the landing page. Not started.
+ */
+export function createApollo(
+  schema: GraphQLSchema,
+  config: Pick<Config, 'env' | 'graphql' | 'jwt'>,
+  deps: { readonly logger: Logger; readonly tokens: TokenService },
+): ApolloServer<RequestContext> {
+  const { graphql } = config;
+  const limits = abuseProtection(graphql);
+  return new ApolloServer<RequestContext>({
+    schema,
+    introspection: graphql.introspection,
+    includeStacktraceInErrorResponses: config.env === 'development',
+    formatError: createErrorFormatter({
+      exposeInternals: config.env === 'development',
+      hideSuggestions: !graphql.introspection,
+      maxTokens: graphql.maxTokens,
+    }),
+    logger: deps.logger,
+    // graphql-js stops lexing past this many tokens: the cheapest place to refuse a huge document.
+    parseOptions: { maxTokens: graphql.maxTokens },
+    validationRules: limits.validationRules,
+    allowBatchedHttpRequests: graphql.batchLimit > 0,
+    // Mobile SDKs send a query's hash first; the cache of full queries is bounded in size and age.
+    persistedQueries:
+      graphql.apqCacheBytes > 0
+        ? {
+            cache: new InMemoryLRUCache<string>({ maxSize: graphql.apqCacheBytes }),
+            ttl: graphql.apqTtlSeconds,
+          }
+        : false,
+    // src/index.ts owns the signals and closes fastify, which stops Apollo.
+    stopOnTerminationSignals: false,
+    plugins: [
+      // No field sets cache hints, and the default cache-control plugin costs a hook call on every field.
+      ApolloServerPluginCacheControlDisabled(),
+      ...(limits.plugins as ApolloServerPlugin<RequestContext>[]),
+      responsePlugin(deps.logger, config.jwt.audience),
+      landingPage(config, deps.tokens),
+    ],
+  });
+}

@@ -1,0 +1,66 @@
+import { type GraphQLRequestContextWillSendResponse } from '@apollo/server';
+import { type GraphQLFormattedError } from 'graphql';
+import { bearerChallenge, insufficientScopeChallenge } from '../auth/www-authenticate';
+import { type AuthFailureReason, errorSpec } from '../errors';
+import { type RequestContext } from '../request-context';
+
+/** When errors of several codes leave a response without data, the first of these statuses wins. */
+const STATUS_PRECEDENCE = [503, 401, 429, 403, 400];
+/** How long clients should wait before retrying a 503. */
+const UNAVAILABLE_RETRY_SECONDS = 5;
+
+export interface ErrorHttp {
+  readonly status: number;
+  readonly headers: ReadonlyArray<[name: string, value: string]>;
+}
+
+const statusOf = (error: GraphQLFormattedError) => errorSpec(error.extensions?.code)?.status;
+
+/**
+ * The HTTP status and headers of a response that `errors` alone leave without data, from the error table:
+ * 401 with an RFC 6750 challenge, 403 with an insufficient_scope challenge, 429 or 503 with Retry-After,
+ * 400 for the query limits. Undefined when any error is a field error (the response stays 200) or not ours.
+ */
+export function errorHttp(realm: string, errors: readonly GraphQLFormattedError[]): ErrorHttp | undefined {
+  const statuses = errors.map(statusOf);
+  if (statuses.length === 0 || statuses.some((status) => status === undefined)) return undefined;
+  const status = STATUS_PRECEDENCE.find((candidate) => statuses.includes(candidate))!;
+  const matching = errors.filter((error) => statusOf(error) === status);
+  if (status === 401) {
+    const reason = (matching[0]?.extensions?.reason as AuthFailureReason) ?? 'AUTHENTICATION_REQUIRED';
+    return { status, headers: [['www-authenticate', bearerChallenge(realm, reason)]] };
+  }
+  if (status === 403) {
+    const scopes = new Set(matching.flatMap((error) => (error.extensions?.requiredScopes as string[]) ?? []));
+    const challenge = insufficientScopeChallenge(realm, [...scopes]);
+    return { status, headers: scopes.size > 0 ? [['www-authenticate', challenge]] : [] };
+  }
+  if (status === 429) {
+    const wait = Math.max(...matching.map((error) => Number(error.extensions?.retryAfterSeconds) || 1));
+    return { status, headers: [['retry-after', String(wait)]] };
+  }
+  if (status === 503) return { status, headers: [['retry-after', String(UNAVAILABLE_RETRY_SECONDS)]] };
+  return { status, headers: [] };
+}
+
+/**
+ * Gives a response without data the status and headers of {@link errorHttp}. A response with any data
+ * stays 200 so clients keep partial results (the GraphQL-over-HTTP rule for field errors).
+ *
+ * Every response is `Cache-Control: no-store`: they carry personal data and tokens (RFC 6749 §5.1, RFC 6750
+ * §5.3). Apollo's cache-control plugin, turned off in apollo.ts for its per-field cost, sent the same.
+ */
+export function responseStatus(
+  realm: string,
+): (context: GraphQLRequestContextWillSendResponse<RequestContext>) => void {
+  return function setStatus({ response }) {
+    response.http.headers.set('cache-control', 'no-store');
+    if (response.body.kind !== 'single') return;
+    const { data, errors } = response.body.singleResult;
+    if (data != null || !errors) return;
+    const http = errorHttp(realm, errors);
+    if (!http) return;
+    response.http.status = http.status;
+    for (const [name, value] of http.headers) response.http.headers.set(name, value);
+  };
+}

@@ -1,0 +1,53 @@
+import { type FastifyInstance } from 'fastify';
+import { type Logger } from 'pino';
+import { type TokenService } from '../auth/token-service';
+import { type Database } from '../db/database';
+import { ping } from '../db/migrations';
+
+/** Verifiers may cache our keys this long; a new key is added well before it signs (see README). */
+const JWKS_MAX_AGE_SECONDS = 300;
+/** /readyz answers within this, whatever the database does. */
+const READINESS_TIMEOUT_MS = 2000;
+
+/** Rejects after `ms`; the timer is cleared once `work` settles either way. */
+async function within<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(message)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * The routes beside GraphQL: GET /healthz (the process answers), GET /readyz (the database answers too)
+ * and GET /.well-known/jwks.json (the public keys of this API's RS256/ES256 tokens; an HS secret is never
+ * published).
+ */
+export function registerRoutes(
+  app: FastifyInstance,
+  deps: { readonly tokens: TokenService; readonly database: Database; readonly log: Logger },
+): void {
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  const jwks = deps.tokens.jwks();
+  app.get('/.well-known/jwks.json', async (_request, reply) =>
+    reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).send(jwks),
+  );
+  app.get('/readyz', async (request, reply) => {
+    try {
+      await within(ping(deps.database.db), READINESS_TIMEOUT_MS, 'database did not answer in time');
+      return { status: 'ready' };
+    } catch (error) {
+      deps.log.warn(
+        { reqId: request.id, err: { message: (error as Error).message } },
+        'not ready: database unavailable',
+      );
+      return reply.code(503).send({ status: 'unavailable' });
+    }
+  });
+}
