@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LoginDocument, MeDocument } from '../../clients/typescript/graphql';
+import { manualClock } from '../fixtures/clock';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'correct horse battery';
@@ -231,6 +232,37 @@ describe('browser and mobile clients', () => {
     expect(token).toBeDefined();
     const me = await execute(server.app, MeDocument, {}, { token: token! });
     expect(me.body.data?.me).toMatchObject({ username: 'sandbox', scopes: [] });
+  });
+
+  it('mints the Sandbox token per page load, so it never outlives a long-running dev server', async () => {
+    // A short JWT_MAX_TTL and a clock moved past it: a token minted once at startup would now be expired.
+    const clock = manualClock();
+    const shortLived = await startTestServer({
+      env: { NODE_ENV: 'development', JWT_TTL: '30s', JWT_MAX_TTL: '60s' },
+      clock,
+    });
+    const sandboxToken = async () => {
+      const page = await shortLived.app.inject({
+        method: 'GET',
+        url: '/graphql',
+        headers: { accept: 'text/html' },
+      });
+      return /Bearer ([\w-]+\.[\w-]+\.[\w-]+)/.exec(page.body)![1]!;
+    };
+    try {
+      const first = await sandboxToken();
+      clock.advance(120);
+      const second = await sandboxToken();
+      expect(second).not.toBe(first);
+      const stale = await execute(shortLived.app, MeDocument, {}, { token: first });
+      expect(stale.status).toBe(401);
+      expect(stale.body.errors?.[0]?.extensions).toMatchObject({ reason: 'TOKEN_EXPIRED' });
+      const fresh = await execute(shortLived.app, MeDocument, {}, { token: second });
+      expect(fresh.status).toBe(200);
+      expect(fresh.body.data?.me).toMatchObject({ username: 'sandbox', scopes: [] });
+    } finally {
+      await shortLived.close();
+    }
   });
 
   it("keeps Apollo's CSRF prevention: a plain GET is refused, one with a preflight header is served", async () => {
