@@ -4,14 +4,19 @@ import { freshEnv, runCli, runTokenCli, startServerProcess, type ServerProcess }
 
 jest.setTimeout(30_000);
 
-const ME = JSON.stringify({ query: '{ me { id username scopes greeting } }' });
+const ME = { query: '{ me { id username scopes greeting } }' };
+
+/** POSTs a GraphQL request to a server process, as a client on the network would. */
+function postGraphQL(url: string, payload: object, headers: Record<string, string> = {}) {
+  return fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(payload),
+  });
+}
 
 async function callMe(url: string, token: string) {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: ME,
-  });
+  const response = await postGraphQL(url, ME, { authorization: `Bearer ${token}` });
   return {
     status: response.status,
     body: (await response.json()) as { data?: { me: Record<string, unknown> } },
@@ -47,14 +52,10 @@ describe('npm run token and npm start, as processes on a fresh checkout', () => 
   it('creates a demo admin on the first development start and shows its password once', async () => {
     const match = /username: admin\n\s+password: (\S+)/.exec(server.output());
     expect(match).not.toBeNull();
-    const response = await fetch(`${server.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query:
-          'mutation($p: String!) { login(username: "admin", password: $p) { viewer { greeting scopes } } }',
-        variables: { p: match![1] },
-      }),
+    const response = await postGraphQL(server.url, {
+      query:
+        'mutation($p: String!) { login(username: "admin", password: $p) { viewer { greeting scopes } } }',
+      variables: { p: match![1] },
     });
     expect(await response.json()).toEqual({
       data: { login: { viewer: { greeting: 'Hey admin', scopes: ['admin'] } } },
@@ -105,11 +106,7 @@ describe('npm run token and npm start, as processes on a fresh checkout', () => 
   it('stays up on hostile headers and keeps every token out of its logs', async () => {
     const token = runTokenCli(['--sub', '9', '--username', 'Zed'], where).stdout.trim();
     for (const authorization of [`Bearer ${token}gh67j`, 'Bearer \u00ff', `Bearer ${'x'.repeat(12_000)}`]) {
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization },
-        body: ME,
-      });
+      const response = await postGraphQL(server.url, ME, { authorization });
       expect(response.status).toBe(401);
     }
     expect((await callMe(server.url, token)).status).toBe(200);
@@ -126,14 +123,15 @@ describe('npm run token and npm start, as processes on a fresh checkout', () => 
     socket.on('data', (chunk) => (reply += chunk.toString()));
     const replied = new Promise((resolve) => socket.once('end', resolve));
     // Send the headers and half the body, so the request is in flight when the signal arrives.
+    const body = JSON.stringify(ME);
     socket.write(
-      `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\nContent-Length: ${Buffer.byteLength(ME)}\r\nConnection: close\r\n\r\n${ME.slice(0, 10)}`,
+      `POST /graphql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nAuthorization: Bearer ${token}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body.slice(0, 10)}`,
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     server.child.kill('SIGTERM');
     await new Promise((resolve) => setTimeout(resolve, 200));
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
-    socket.write(ME.slice(10));
+    socket.write(body.slice(10));
     await replied;
     expect(reply).toMatch(/^HTTP\/1\.1 200/);
     expect(reply).toContain('"greeting":"Hey Jane"');
@@ -169,13 +167,8 @@ describe('the operator CLIs: migrate, user:create, user:list', () => {
 
     const server = await startServerProcess(where);
     try {
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query:
-            'mutation { login(username: "ADA", password: "a long and secret phrase") { viewer { id } } }',
-        }),
+      const response = await postGraphQL(server.url, {
+        query: 'mutation { login(username: "ADA", password: "a long and secret phrase") { viewer { id } } }',
       });
       expect(response.status).toBe(200);
       // Users already exist, so no demo admin is made.
