@@ -41,6 +41,7 @@ export function benchToken(): string {
     accessTokenTtlSeconds: 7200,
     maxTokenTtlSeconds: 7200,
     clockToleranceSeconds: 5,
+    trustedTokenMaxTtlSeconds: 86_400,
   }).issue({ subject: '4', username: 'Jane', scopes: ['admin'] }).token;
 }
 

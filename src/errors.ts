@@ -77,6 +77,12 @@ export const ERROR_TABLE = {
     level: 'warn',
     clientMistake: true,
   },
+  LOCAL_ACCOUNT_REQUIRED: {
+    message: "Only this API's own accounts can do this; a token from another issuer cannot.",
+    status: 403,
+    level: 'info',
+    clientMistake: true,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;
@@ -130,6 +136,7 @@ export type TokenFailureDetail =
   | 'payload_invalid'
   | 'exp_missing'
   | 'expired'
+  | 'lifetime_too_long'
   | 'not_before'
   | 'issued_in_future'
   | 'issuer_untrusted'
@@ -203,7 +210,7 @@ export class NotFoundError extends AppError {
 }
 
 /** Which abuse limit a query broke (`extensions.limit`). */
-export type QueryLimit = 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens';
+export type QueryLimit = 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens' | 'password_checks';
 
 /** A query refused before execution for being too deep, too wide or too expensive. */
 export class QueryLimitError extends AppError {

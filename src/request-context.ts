@@ -1,5 +1,5 @@
 import { type AuthenticatedIdentity, type Identity } from './auth/identity';
-import { AuthError } from './errors';
+import { AppError, AuthError } from './errors';
 
 /** Where the request came from: sessions record it and login throttling counts by it. */
 export interface ClientInfo {
@@ -29,4 +29,19 @@ export interface RequestContext {
 export function requireIdentity({ identity }: RequestContext): AuthenticatedIdentity {
   if (!identity.authenticated) throw new AuthError('AUTHENTICATION_REQUIRED');
   return identity;
+}
+
+/** An identity this API issued: its subject is one of this API's own accounts, or a service it minted for. */
+export type LocalIdentity = AuthenticatedIdentity & { readonly local: true };
+
+/**
+ * The caller's identity, for operations on this API's own accounts (sessions, passwords, administration,
+ * minting). A trusted issuer's subject is its own namespace: one equal to a local user's id is not that user.
+ * @throws AuthError AUTHENTICATION_REQUIRED for an anonymous caller
+ * @throws AppError LOCAL_ACCOUNT_REQUIRED for a token from another issuer
+ */
+export function requireLocalIdentity(context: RequestContext): LocalIdentity {
+  const identity = requireIdentity(context);
+  if (!identity.local) throw new AppError('LOCAL_ACCOUNT_REQUIRED');
+  return identity as LocalIdentity;
 }

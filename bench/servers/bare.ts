@@ -15,8 +15,8 @@ import { seededApi } from '../seed';
  * layer costs.
  */
 async function main(): Promise<void> {
-  const { runtime, services, logger } = await seededApi();
-  const schema = await buildApiSchema(createResolvers({ tokens: runtime.tokens, logger, ...services }));
+  const { services, logger } = await seededApi();
+  const schema = await buildApiSchema(createResolvers({ logger, ...services }));
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: false,
@@ -26,11 +26,14 @@ async function main(): Promise<void> {
   const app = Fastify();
   const identity = {
     authenticated: true as const,
+    issuer: 'graphql-jwt-api',
+    local: true,
     subject: '4',
     username: 'Jane',
     scopes: ['admin'],
     expiresAt: new Date(Date.now() + 3_600_000),
     tokenId: undefined,
+    actor: undefined,
   };
   await app.register(fastifyApollo(apollo), {
     context: async (request) => ({

@@ -22,11 +22,14 @@ export function identityFromToken(token: VerifiedToken): AuthenticatedIdentity {
   if (known) return known;
   const identity: AuthenticatedIdentity = Object.freeze({
     authenticated: true,
+    issuer: token.issuer,
+    local: token.local,
     subject: token.subject,
     username: token.username,
     scopes: Object.freeze([...token.scopes]),
     expiresAt: token.expiresAt,
     tokenId: token.tokenId,
+    actor: token.actor,
   });
   identities.set(token, identity);
   return identity;

@@ -22,6 +22,9 @@ export const MAX_TOKEN_LENGTH = 4096;
 export const MAX_KID_LENGTH = 256;
 const SEGMENT = /^[A-Za-z0-9_-]+$/;
 
+/** A claims set: JSON, as a token payload is. */
+export type Claims = Parameters<typeof njwt.create>[0] & Record<string, unknown>;
+
 /** What {@link signJws} signs with: an HS256 secret, or an RS256/ES256 private key as PEM. */
 export interface SigningMaterial {
   readonly id: string;
@@ -31,7 +34,7 @@ export interface SigningMaterial {
 
 /** @returns the compact token and the `jti` njwt gave it */
 export function signJws(
-  claims: Record<string, string | number>,
+  claims: Claims,
   signer: SigningMaterial,
   expiresAtSeconds: number,
 ): { token: string; tokenId: string } {

@@ -8,18 +8,28 @@ import { isScopeToken, MAX_SCOPES } from './scopes';
 
 /** What a verified token says about its bearer, normalised across claim forms. */
 export interface VerifiedToken {
+  /** Who issued it: identities are (issuer, subject) pairs, never a subject alone. */
+  readonly issuer: string;
+  /** Issued by this API, so `subject` is one of its own accounts (or a service it minted for). */
+  readonly local: boolean;
   readonly subject: string;
   readonly username: string;
   readonly scopes: readonly string[];
   readonly expiresAt: Date;
   readonly tokenId: string | undefined;
   readonly keyId: string | undefined;
+  /** RFC 8693 `act.sub`: who minted the token, for tokens from issueToken. */
+  readonly actor: string | undefined;
 }
 
 export const MAX_SUBJECT_LENGTH = 255;
 export const MAX_USERNAME_LENGTH = 100;
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+/**
+ * Characters that change how text around them is shown, or are not shown at all: C0 and C1 controls (Cc),
+ * format characters such as bidi overrides, zero-width spaces and joiners, the BOM (Cf), and line and
+ * paragraph separators. A name holding one could pass for another ("admin" plus an invisible character).
+ */
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
 
 const REASON_BY_DETAIL: Partial<Record<TokenFailureDetail, AuthError['reason']>> = {
   expired: 'TOKEN_EXPIRED',
@@ -39,7 +49,7 @@ export function isBoundedText(value: unknown, maxLength: number): value is strin
     typeof value === 'string' &&
     value.trim().length > 0 &&
     value.length <= maxLength &&
-    !CONTROL_CHARACTERS.test(value)
+    !INVISIBLE_OR_CONTROL.test(value)
   );
 }
 
@@ -59,6 +69,15 @@ export function checkTimes(payload: Record<string, unknown>, nowSeconds: number,
 export function checkAudience(payload: Record<string, unknown>, audience: string): void {
   const aud = payload.aud;
   if (!(aud === audience || (Array.isArray(aud) && aud.includes(audience)))) fail('audience_mismatch');
+}
+
+/** RFC 8693 `act`: an object whose `sub` names the actor; absent for tokens nobody minted on another's behalf. */
+export function readActor(payload: Record<string, unknown>): string | undefined {
+  const act = payload.act;
+  if (act === undefined) return undefined;
+  const sub = typeof act === 'object' && act !== null ? (act as Record<string, unknown>).sub : undefined;
+  if (!isBoundedText(sub, MAX_SUBJECT_LENGTH)) fail('claim_invalid');
+  return sub;
 }
 
 export function readSubject(payload: Record<string, unknown>): string {

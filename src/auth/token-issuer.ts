@@ -1,6 +1,6 @@
 import { type Config } from '../config';
 import { ForbiddenError, InputError } from '../errors';
-import { type SigningMaterial, signJws } from './jws';
+import { type Claims, type SigningMaterial, signJws } from './jws';
 import { type KeyRing } from './key-ring';
 import { checkScopes, missingScopes } from './scopes';
 import { isBoundedText, MAX_SUBJECT_LENGTH, MAX_USERNAME_LENGTH } from './token-claims';
@@ -12,6 +12,8 @@ export interface AccessTokenRequest {
   readonly scopes: readonly string[];
   /** Defaults to the configured access-token lifetime; capped by the configured maximum. */
   readonly ttlSeconds?: number;
+  /** Who mints it on the subject's behalf (RFC 8693 `act`), for issueToken's tokens. */
+  readonly actor?: string;
 }
 
 /** A freshly signed access token and what it says. */
@@ -32,7 +34,7 @@ export type IssuerSettings = Pick<
   'issuer' | 'audience' | 'accessTokenTtlSeconds' | 'maxTokenTtlSeconds'
 >;
 
-const REQUEST_KEYS = new Set(['subject', 'username', 'scopes', 'ttlSeconds']);
+const REQUEST_KEYS = new Set(['subject', 'username', 'scopes', 'ttlSeconds', 'actor']);
 
 /** Signs this API's own access tokens with the key ring's active key. */
 export class TokenIssuer {
@@ -68,7 +70,7 @@ export class TokenIssuer {
     }
     const issuedAt = Math.floor(this.clock() / 1000);
     const expiresAt = issuedAt + (request.ttlSeconds ?? this.settings.accessTokenTtlSeconds);
-    const claims: Record<string, string | number> = {
+    const claims: Claims = {
       iss: this.settings.issuer,
       aud: this.settings.audience,
       sub: request.subject,
@@ -76,6 +78,7 @@ export class TokenIssuer {
       iat: issuedAt,
     };
     if (scopes.length > 0) claims.scope = scopes.join(' ');
+    if (request.actor !== undefined) claims.act = { sub: request.actor };
     const { token, tokenId } = signJws(claims, this.signer, expiresAt);
     return { token, tokenId, expiresAt: new Date(expiresAt * 1000), scopes };
   }
@@ -84,13 +87,18 @@ export class TokenIssuer {
   private checkRequest(request: AccessTokenRequest): string[] {
     const extra = Object.keys(request).filter((key) => !REQUEST_KEYS.has(key));
     if (extra.length > 0) {
-      throw new InputError(`Tokens carry only subject, username and scopes; refused: ${extra.join(', ')}`);
+      throw new InputError(
+        `Tokens carry only subject, username, scopes and actor; refused: ${extra.join(', ')}`,
+      );
     }
     if (!isBoundedText(request.subject, MAX_SUBJECT_LENGTH)) {
       throw new InputError(`subject must be 1-${MAX_SUBJECT_LENGTH} printable characters`, 'subject');
     }
     if (!isBoundedText(request.username, MAX_USERNAME_LENGTH)) {
       throw new InputError(`username must be 1-${MAX_USERNAME_LENGTH} printable characters`, 'username');
+    }
+    if (request.actor !== undefined && !isBoundedText(request.actor, MAX_SUBJECT_LENGTH)) {
+      throw new InputError(`actor must be 1-${MAX_SUBJECT_LENGTH} printable characters`, 'actor');
     }
     const scopes = checkScopes(request.scopes);
     const ttl = request.ttlSeconds ?? this.settings.accessTokenTtlSeconds;

@@ -7,6 +7,7 @@ import {
   checkAudience,
   checkTimes,
   fail,
+  readActor,
   readScopes,
   readSubject,
   readUsername,
@@ -19,7 +20,10 @@ export type TrustedIssuer = Omit<TrustedIssuerConfig, 'jwksUri' | 'publicKeyFile
   readonly keys: KeySource;
 };
 
-export type VerifierSettings = Pick<Config['jwt'], 'issuer' | 'audience' | 'clockToleranceSeconds'>;
+export type VerifierSettings = Pick<
+  Config['jwt'],
+  'issuer' | 'audience' | 'clockToleranceSeconds' | 'trustedTokenMaxTtlSeconds'
+>;
 
 /** Where a token's claims are checked: our own audience and claim names, or an external issuer's. */
 interface Route {
@@ -56,17 +60,23 @@ export class TokenVerifier {
 
     // From here on the claims are authentic; they are still checked before anyone trusts them.
     const { payload } = jws;
-    const expiresAt = checkTimes(payload, this.clock() / 1000, this.settings.clockToleranceSeconds);
+    const now = this.clock() / 1000;
+    const expiresAt = checkTimes(payload, now, this.settings.clockToleranceSeconds);
+    // We never issue a token that lives longer than JWT_MAX_TTL; another issuer's lifetime is capped here.
+    if (external && expiresAt - now > this.settings.trustedTokenMaxTtlSeconds) fail('lifetime_too_long');
     checkAudience(payload, audience);
     const subject = readSubject(payload);
     if (payload.jti !== undefined && typeof payload.jti !== 'string') fail('claim_invalid');
     const verified: VerifiedToken = {
+      issuer: external?.issuer ?? this.settings.issuer,
+      local: !external,
       subject,
       username: readUsername(payload, external?.usernameClaim),
       scopes: readScopes(payload, external?.scopesClaim),
       expiresAt: new Date(expiresAt * 1000),
       tokenId: payload.jti,
       keyId: key.id,
+      actor: readActor(payload),
     };
     this.cache.remember({ text: token, token: verified, expiresAt, key, keySource: external?.keys });
     return verified;

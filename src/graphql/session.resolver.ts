@@ -1,6 +1,6 @@
 import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
 import { type AccountService } from '../accounts/account-service';
-import { type RequestContext, requireIdentity } from '../request-context';
+import { type RequestContext, requireLocalIdentity } from '../request-context';
 import { AuthPayload } from './auth-payload.type';
 
 @Resolver()
@@ -35,7 +35,7 @@ export class SessionResolver {
     @Arg('refreshToken', () => String) refreshToken: string,
     @Ctx() context: RequestContext,
   ): Promise<boolean> {
-    await this.accounts.logout(refreshToken, requireIdentity(context).subject);
+    await this.accounts.logout(refreshToken, requireLocalIdentity(context).subject);
     return true;
   }
 
@@ -44,7 +44,7 @@ export class SessionResolver {
       'Ends every session of the caller; returns how many were live. Access tokens expire on their own.',
   })
   async revokeAllSessions(@Ctx() context: RequestContext): Promise<number> {
-    return this.accounts.revokeAllSessions(requireIdentity(context).subject);
+    return this.accounts.revokeAllSessions(requireLocalIdentity(context).subject);
   }
 
   @Mutation(() => AuthPayload, {
@@ -55,12 +55,8 @@ export class SessionResolver {
     @Arg('newPassword', () => String) newPassword: string,
     @Ctx() context: RequestContext,
   ): Promise<AuthPayload> {
-    const session = await this.accounts.changePassword(
-      requireIdentity(context).subject,
-      currentPassword,
-      newPassword,
-      context.client,
-    );
+    const { subject } = requireLocalIdentity(context);
+    const session = await this.accounts.changePassword(subject, currentPassword, newPassword, context.client);
     return AuthPayload.fromSession(session);
   }
 }

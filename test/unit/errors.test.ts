@@ -26,6 +26,7 @@ describe('stable error codes', () => {
       'SERVICE_UNAVAILABLE',
       'QUERY_LIMIT_EXCEEDED',
       'BATCH_LIMIT_EXCEEDED',
+      'LOCAL_ACCOUNT_REQUIRED',
     ]);
   });
 

@@ -1,32 +1,42 @@
 import { extendSchema, graphql, type GraphQLSchema, parse } from 'graphql';
 import { ANONYMOUS, type Identity } from '../../src/auth/identity';
-import { IssueTokenResolver } from '../../src/graphql/issue-token.resolver';
+import { loadRuntime, type Services, startServices } from '../../src/bootstrap';
+import { createResolvers } from '../../src/graphql/resolvers';
 import { buildApiSchema } from '../../src/graphql/schema';
 import { applyPermissions } from '../../src/permissions/rules';
 import { createLogger } from '../../src/logger';
-import { testTokenService } from '../helpers/tokens';
+import { TEST_ENV } from '../fixtures/keys';
+
+// The account behind the tokens: administrative fields check the caller against the database.
+let adminId = '';
 
 const user = (scopes: string[]): Identity => ({
   authenticated: true,
-  subject: '4',
+  issuer: 'graphql-jwt-api',
+  local: true,
+  subject: adminId,
   username: 'Jane',
   scopes,
   expiresAt: new Date(0),
   tokenId: undefined,
+  actor: undefined,
 });
 
 describe('shield rules from the permission map', () => {
   let schema: GraphQLSchema;
+  let services: Services;
 
   beforeAll(async () => {
-    const issueToken = new IssueTokenResolver(testTokenService(), createLogger('silent'));
-    const api = await buildApiSchema({
-      get: (resolverClass: new () => object) =>
-        resolverClass === IssueTokenResolver ? issueToken : new resolverClass(),
-    });
+    const logger = createLogger('silent');
+    const runtime = loadRuntime({ ...TEST_ENV, DATABASE_URL: 'sqlite::memory:' });
+    services = await startServices(runtime, logger);
+    const ops = { username: 'ops', password: 'a long admin password', scopes: ['admin'] };
+    adminId = (await services.users.createUser(ops, {})).id;
+    const api = await buildApiSchema(createResolvers({ ...services, logger }));
     // The real schema plus one field that nobody put in the permission map.
     schema = applyPermissions(extendSchema(api, parse('extend type Query { secret: String }')));
   });
+  afterAll(() => services.database.close());
 
   const run = (source: string, identity: Identity) =>
     graphql({ schema, source, rootValue: { secret: 'nobody allowed this' }, contextValue: { identity } });
@@ -51,7 +61,7 @@ describe('shield rules from the permission map', () => {
       reason: 'AUTHENTICATION_REQUIRED',
     });
     expect((await run('{ me { id greeting } }', user([]))).data).toEqual({
-      me: { id: '4', greeting: 'Hey Jane' },
+      me: { id: adminId, greeting: 'Hey Jane' },
     });
     const reader = await run(
       'mutation { issueToken(input: { subject: "x", username: "x" }) { accessToken } }',

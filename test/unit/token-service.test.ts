@@ -76,6 +76,10 @@ describe('token service: issuing', () => {
   it.each([
     ['an empty subject', { subject: ' ', username: 'Jane', scopes: [] }, 'subject'],
     ['a control character in the username', { subject: '4', username: 'Ja\nne', scopes: [] }, 'username'],
+    ['a bidi override in the username', { subject: '4', username: 'admin\u202e', scopes: [] }, 'username'],
+    ['a zero-width space in the username', { subject: '4', username: 'ad\u200bmin', scopes: [] }, 'username'],
+    ['a C1 control in the username', { subject: '4', username: 'admin\u0085', scopes: [] }, 'username'],
+    ['a byte-order mark in the subject', { subject: '\ufeff4', username: 'Jane', scopes: [] }, 'subject'],
     ['a scope with a space', { subject: '4', username: 'Jane', scopes: ['a b'] }, 'scopes'],
     ['a scope with a quote', { subject: '4', username: 'Jane', scopes: ['a"b'] }, 'scopes'],
     [
@@ -120,13 +124,33 @@ describe('token service: verifying (RFC 8725)', () => {
   it('accepts its own token and returns the normalised identity', async () => {
     const issued = tokens.issue({ subject: '4', username: 'Jane', scopes: ['admin'] });
     expect(await tokens.verify(issued.token)).toEqual({
+      issuer: 'graphql-jwt-api',
+      local: true,
       subject: '4',
       username: 'Jane',
       scopes: ['admin'],
       expiresAt: issued.expiresAt,
       tokenId: issued.tokenId,
       keyId: '2026-11',
+      actor: undefined,
     });
+  });
+
+  it('says who minted a token (RFC 8693 act) and refuses a malformed act', async () => {
+    const minted = tokens.issue({ subject: 'svc', username: 'svc', scopes: [], actor: 'admin-id' });
+    expect(decode(minted.token.split('.')[1]!)).toMatchObject({ act: { sub: 'admin-id' } });
+    expect((await tokens.verify(minted.token)).actor).toBe('admin-id');
+    for (const act of ['admin-id', { sub: 7 }, { sub: 'x\u202e' }]) {
+      const forged = craftToken(
+        { alg: 'HS256', typ: 'JWT', kid: KEY_2026_11.id },
+        validClaims(NOW, { act }),
+        KEY_2026_11.secret,
+      );
+      expect(await refusal(tokens.verify(forged))).toMatchObject({
+        reason: 'TOKEN_INVALID',
+        detail: 'claim_invalid',
+      });
+    }
   });
 
   it("rejects the article's tampered token (signature + 'gh67j')", async () => {
@@ -344,6 +368,13 @@ describe('token service: verifying (RFC 8725)', () => {
     it.each([
       ['no username at all', { username: undefined }, 'username_invalid'],
       ['a numeric username', { username: 42 }, 'username_invalid'],
+      ['a username with a right-to-left override', { username: 'admin\u202e' }, 'username_invalid'],
+      ['a username with a zero-width joiner', { username: 'adm\u200din' }, 'username_invalid'],
+      [
+        'a preferred_username with a C1 control',
+        { username: undefined, preferred_username: 'a\u009bb' },
+        'username_invalid',
+      ],
       ['a scope that is not a string', { scope: ['admin'] }, 'scope_invalid'],
       ['an scp that is not an array', { scope: undefined, scp: 'admin' }, 'scope_invalid'],
       ['an scp with a non-string', { scope: undefined, scp: ['read', 7] }, 'scope_invalid'],
