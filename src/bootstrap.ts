@@ -2,6 +2,7 @@ import { type Logger } from 'pino';
 import { type AccountService, createAccountService } from './accounts/account-service';
 import { createLoginThrottle } from './accounts/login-throttle';
 import { createPasswordHasher } from './accounts/password-hasher';
+import { TokenMinting } from './accounts/token-minting';
 import { createUserAdminService, type UserAdminService } from './accounts/user-admin-service';
 import { remoteKeySet, staticKeySource } from './auth/remote-key-set';
 import { loadKeyRing, loadPublicKey } from './auth/signing-keys';
@@ -80,6 +81,7 @@ export interface Services {
   readonly database: Database;
   readonly accounts: AccountService;
   readonly users: UserAdminService;
+  readonly minting: TokenMinting;
 }
 
 /**
@@ -108,7 +110,8 @@ export async function startServices(
       log: logger,
       clock,
     });
-    return { database, accounts, users: createUserAdminService({ db: database.db, hasher, clock }) };
+    const users = createUserAdminService({ db: database.db, hasher, clock });
+    return { database, accounts, users, minting: new TokenMinting(database.db, tokens) };
   } catch (error) {
     await database.close();
     throw error;

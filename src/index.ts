@@ -1,11 +1,29 @@
 import 'reflect-metadata';
 import { config as loadDotenv } from 'dotenv';
+import { type Logger } from 'pino';
+import { type AccountService } from './accounts/account-service';
 import { ensureDemoAdmin } from './accounts/demo-admin';
 import { buildRuntime, type Runtime, startServices } from './bootstrap';
 import { parseConfig } from './config';
 import { describeError } from './errors';
 import { createLogger } from './logger';
 import { createServer } from './server';
+
+/** How often refresh-token rows of ended sessions are deleted. */
+const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Purges ended sessions now and on every interval; a failure is logged and the next run tries again. */
+function schedulePurge(accounts: AccountService, logger: Logger): NodeJS.Timeout {
+  const purge = () =>
+    void accounts.purgeEndedSessions().then(
+      (deleted) => {
+        if (deleted > 0) logger.info({ deleted }, 'purged the refresh tokens of ended sessions');
+      },
+      (error: unknown) => logger.warn(`session purge failed: ${describeError(error)}`),
+    );
+  purge();
+  return setInterval(purge, PURGE_INTERVAL_MS).unref();
+}
 
 /** Process glue: configuration, database, listening, signals. The only server file that reads process.env or exits. */
 async function main(): Promise<void> {
@@ -40,11 +58,13 @@ async function main(): Promise<void> {
     }
   }
   const app = await createServer(config, { logger, tokens, ...services });
+  const purging = schedulePurge(services.accounts, logger);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(purging);
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     const deadline = setTimeout(() => {
       logger.error('shutdown timed out; exiting with requests still open');

@@ -3,6 +3,7 @@ import fastifyApollo from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { createAuthenticator } from './auth/authenticate';
+import { type TokenService } from './auth/token-service';
 import { type Services } from './bootstrap';
 import { type Config } from './config';
 import { buildApiSchema } from './graphql/schema';
@@ -14,10 +15,21 @@ import { batchLimit } from './server/batch-limit';
 import { createContextFunction } from './server/context';
 import { registerRoutes } from './server/routes';
 
-export type ServerDependencies = ResolverDependencies & Pick<Services, 'database'>;
+export type ServerDependencies = ResolverDependencies &
+  Pick<Services, 'database'> & { readonly tokens: TokenService };
 
 /** What browsers may send cross-origin: JSON, a token, and the headers Apollo's CSRF check accepts. */
 const CORS_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'];
+
+/**
+ * fastify's trustProxy for TRUST_PROXY. A hop count becomes a function trusting that many hops back from
+ * the socket: fastify takes a bare number as "trust nothing", since a client that reaches the API directly
+ * can write any X-Forwarded-For (the README says to give a count only when the proxies are the only way in).
+ */
+function trustProxyOption(trust: Config['server']['trustProxy']) {
+  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
+  return typeof trust === 'object' ? [...trust] : trust;
+}
 
 /**
  * Builds the HTTP server: GraphQL at /graphql (Apollo on fastify) and the routes beside it
@@ -33,10 +45,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     genReqId: () => randomUUID(),
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,
-    trustProxy:
-      typeof config.server.trustProxy === 'boolean'
-        ? config.server.trustProxy
-        : [...config.server.trustProxy],
+    trustProxy: trustProxyOption(config.server.trustProxy),
   });
   app.server.headersTimeout = config.http.headersTimeoutMs;
   app.setErrorHandler<FastifyError>((error, request, reply) => {

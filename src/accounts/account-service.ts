@@ -80,17 +80,26 @@ export class AccountService {
   /** Ends the session the refresh token belongs to, if it is the caller's; silent otherwise. */
   async logout(refreshToken: string, userId: string): Promise<void> {
     if (!isRefreshTokenShaped(refreshToken)) return;
-    await guarded(async () => {
-      const sessions = sessionRepository(this.deps.db);
-      const token = await sessions.findByHash(hashRefreshToken(refreshToken));
-      // Someone else's token is left alone, and the answer is the same: no oracle for valid tokens.
-      if (token && token.userId === userId) await sessions.revokeFamily(token.familyId, this.clock());
-    });
+    await guarded(() =>
+      this.deps.db.transaction().execute(async (trx) => {
+        const sessions = sessionRepository(trx);
+        const token = await sessions.findByHash(hashRefreshToken(refreshToken));
+        // Someone else's token is left alone, and the answer is the same: no oracle for valid tokens.
+        if (token?.userId !== userId) return;
+        await userRepository(trx).lock(userId);
+        await sessions.revokeFamily(token.familyId, this.clock());
+      }),
+    );
   }
 
   /** @returns how many live sessions were ended */
   async revokeAllSessions(userId: string): Promise<number> {
-    return guarded(() => sessionRepository(this.deps.db).revokeAllForUser(userId, this.clock()));
+    return guarded(() =>
+      this.deps.db.transaction().execute(async (trx) => {
+        await userRepository(trx).lock(userId);
+        return sessionRepository(trx).revokeAllForUser(userId, this.clock());
+      }),
+    );
   }
 
   /** Ends every session of the user and starts a new one for the caller. */
@@ -108,12 +117,23 @@ export class AccountService {
     const now = this.clock();
     const session = await guarded(() =>
       db.transaction().execute(async (trx) => {
+        // The update takes the user's row lock first, as every change to its sessions does.
         await userRepository(trx).update(user.id, { passwordHash }, now);
         await sessionRepository(trx).revokeAllForUser(user.id, now);
         return this.startSession(trx, user, client, now);
       }),
     );
     return this.signed(session);
+  }
+
+  /**
+   * Deletes refresh-token rows that stopped working more than REFRESH_TOKEN_RETENTION ago (run on a
+   * schedule by src/index.ts): without it the table grows with every login and refresh, for ever.
+   * @returns how many rows were deleted
+   */
+  async purgeEndedSessions(): Promise<number> {
+    const cutoff = this.clock() - this.deps.settings.refreshTokenRetentionSeconds * 1000;
+    return guarded(() => sessionRepository(this.deps.db).purge(cutoff));
   }
 
   /** Stores the first refresh token of a new session; inside the caller's transaction when there is one. */
@@ -137,5 +157,5 @@ export class AccountService {
 
 /** @returns the account service; resolves once the timing-equaliser hash exists */
 export async function createAccountService(deps: AccountServiceDependencies): Promise<AccountService> {
-  return new AccountService(deps, await CredentialCheck.create(deps.hasher, deps.throttle));
+  return new AccountService(deps, await CredentialCheck.create(deps.hasher, deps.throttle, deps.log));
 }

@@ -32,8 +32,19 @@ export function checkUsername(username: string): void {
   }
 }
 
-/** @throws InputError (field `field`) naming the rule broken */
-export function checkPassword(password: string, username: string, field = 'password'): void {
+/** How a password or name is compared: NFKC, as the hasher stores it, and case-folded. */
+const comparable = (text: string) => text.normalize('NFKC').toLowerCase();
+
+/**
+ * Applies the policy to the password as it is hashed (NFKC): a full-width copy of the username is the
+ * username, and five different characters must still be five after normalisation.
+ * @throws InputError (field `field`) naming the rule broken
+ */
+export function checkPassword(raw: string, username: string, field = 'password'): void {
+  if (Buffer.byteLength(raw, 'utf8') > PASSWORD_MAX_BYTES) {
+    throw new InputError(`${field} must be at most ${PASSWORD_MAX} characters`, field, 'max_length');
+  }
+  const password = raw.normalize('NFKC');
   const length = [...password].length;
   if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES || length > PASSWORD_MAX) {
     throw new InputError(`${field} must be at most ${PASSWORD_MAX} characters`, field, 'max_length');
@@ -44,7 +55,7 @@ export function checkPassword(password: string, username: string, field = 'passw
   if (new Set(password).size < 5) {
     throw new InputError(`${field} must use at least 5 different characters`, field, 'variety');
   }
-  if (password.toLowerCase().includes(username.toLowerCase())) {
+  if (comparable(password).includes(comparable(username))) {
     throw new InputError(`${field} must not contain the username`, field, 'contains_username');
   }
 }

@@ -25,7 +25,13 @@ export async function rotateRefreshToken(
   now: number,
 ): Promise<RefreshOutcome> {
   const sessions = sessionRepository(trx);
-  const presented = await sessions.findByHash(hashRefreshToken(refreshToken));
+  const tokenHash = hashRefreshToken(refreshToken);
+  const found = await sessions.findByHash(tokenHash);
+  if (!found) return { kind: 'invalid' };
+  // Read again under the owner's lock: a revocation that committed meanwhile is seen, and one that comes
+  // later waits for this rotation and then revokes its new token too.
+  await userRepository(trx).lock(found.userId);
+  const presented = await sessions.findByHash(tokenHash);
   if (!presented || presented.revokedAt !== null) return { kind: 'invalid' };
   if (presented.usedAt !== null) {
     // Two tabs refreshing at once is not theft: the slower one just loses.

@@ -97,6 +97,26 @@ export function sessionRepository(db: Kysely<DatabaseSchema>) {
         .execute();
     },
 
+    /**
+     * Deletes the rows that stopped working before `cutoff`: revoked ones, those of sessions past their
+     * end, and unused tokens past their expiry. A rotated token of a live session stays, since presenting
+     * it again is how reuse is detected.
+     * @returns how many rows were deleted
+     */
+    async purge(cutoff: number): Promise<number> {
+      const result = await db
+        .deleteFrom('refresh_tokens')
+        .where((eb) =>
+          eb.or([
+            eb('revoked_at', '<=', cutoff),
+            eb('session_expires_at', '<=', cutoff),
+            eb.and([eb('expires_at', '<=', cutoff), eb('used_at', 'is', null)]),
+          ]),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     /** @returns how many sessions (families) were still live and are now revoked */
     async revokeAllForUser(userId: string, now: number): Promise<number> {
       const families = await db

@@ -18,10 +18,19 @@ export interface UserAccountPage {
   readonly hasNextPage: boolean;
 }
 
-/** Who asks: their scopes bound what they may grant. Operators at the CLI pass none (no bound). */
+/**
+ * Who asks, as {@link UserAdminService.actor} found them: their current scopes bound what they may grant.
+ * Operators at the CLI pass none (no bound).
+ */
 export interface Actor {
   readonly userId?: string;
   readonly grantableScopes?: readonly string[];
+}
+
+/** A caller as its token describes it. */
+export interface Caller {
+  readonly userId: string;
+  readonly tokenScopes: readonly string[];
 }
 
 export interface NewUser {
@@ -106,15 +115,40 @@ export class UserAdminService {
     return this.existing(userId);
   }
 
-  /** Disabling also ends every session of the user. */
-  async setDisabled(userId: string, disabled: boolean, actor: Actor): Promise<UserAccount> {
-    if (disabled && actor.userId === userId) {
-      throw new InputError('You cannot disable your own account.', 'userId', 'self');
+  /**
+   * The caller as the database knows it now, not as its token remembers it: an active local user whose
+   * current scopes, as far as the token grants them too, include `required`. A demoted or disabled admin's
+   * token therefore administers nothing, however long it still lives.
+   * @throws ForbiddenError when the account is gone, disabled, or no longer holds a required scope
+   */
+  async actor(caller: Caller, required: readonly string[]): Promise<Required<Actor>> {
+    const user = caller.userId.length > MAX_ID_LENGTH ? undefined : await this.find(caller.userId);
+    if (!user || user.disabledAt !== null) {
+      throw new ForbiddenError('Your account is disabled or no longer exists.', required, required);
     }
-    await this.existing(userId);
+    const grantableScopes = user.scopes.filter((scope) => caller.tokenScopes.includes(scope));
+    const missing = missingScopes(grantableScopes, required);
+    if (missing.length > 0) {
+      throw new ForbiddenError(`Your account no longer holds: ${missing.join(', ')}.`, required, missing);
+    }
+    return { userId: user.id, grantableScopes };
+  }
+
+  /**
+   * Disabling also ends every session of the user. Nobody disables or enables themselves, and an admin
+   * cannot act on a user holding a scope the admin lacks.
+   */
+  async setDisabled(userId: string, disabled: boolean, actor: Actor): Promise<UserAccount> {
+    if (actor.userId === userId) {
+      const verb = disabled ? 'disable' : 'enable';
+      throw new InputError(`You cannot ${verb} your own account.`, 'userId', 'self');
+    }
+    const target = await this.existing(userId);
+    refuseUngrantable(target.scopes, actor, disabled ? 'disable a user holding' : 'enable a user holding');
     const now = this.clock();
     await guarded(() =>
       this.deps.db.transaction().execute(async (trx) => {
+        // The update takes the user's row lock first, as every change to its sessions does.
         await userRepository(trx).update(userId, { disabledAt: disabled ? new Date(now) : null }, now);
         if (disabled) await sessionRepository(trx).revokeAllForUser(userId, now);
       }),
@@ -127,10 +161,14 @@ export class UserAdminService {
   }
 
   private async existing(userId: string): Promise<UserAccount> {
-    if (userId.length > MAX_ID_LENGTH) throw new NotFoundError('No user has this id.');
-    const user = await guarded(() => userRepository(this.deps.db).findById(userId));
+    const user = userId.length > MAX_ID_LENGTH ? undefined : await this.find(userId);
     if (!user) throw new NotFoundError('No user has this id.');
-    return withoutPassword(user);
+    return user;
+  }
+
+  private async find(userId: string): Promise<UserAccount | undefined> {
+    const user = await guarded(() => userRepository(this.deps.db).findById(userId));
+    return user && withoutPassword(user);
   }
 }
 

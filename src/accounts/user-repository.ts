@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, type Selectable, type Updateable } from 'kysely';
+import { type Kysely, PostgresAdapter, type Selectable, type Updateable } from 'kysely';
 import { type DatabaseSchema, type UsersTable } from '../db/schema';
 import { usernameKey } from './credentials-policy';
 
@@ -54,6 +54,17 @@ export function userRepository(db: Kysely<DatabaseSchema>) {
     async findByKey(key: string): Promise<UserAccountWithPassword | undefined> {
       const row = await db.selectFrom('users').selectAll().where('username_key', '=', key).executeTakeFirst();
       return row && toAccount(row);
+    },
+
+    /**
+     * Holds the user's row lock until the transaction `db` ends. Every change to a user's sessions takes
+     * it first, so a refresh and a revocation for one user run one after the other, and under PostgreSQL's
+     * READ COMMITTED the second one's next statement sees what the first committed. SQLite needs none:
+     * its one connection runs one transaction at a time.
+     */
+    async lock(id: string): Promise<void> {
+      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+      await db.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();
     },
 
     async findById(id: string): Promise<UserAccountWithPassword | undefined> {

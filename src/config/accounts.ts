@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { duration, type EnvReader } from './env-reader';
 
 const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/;
+const positive = z.coerce.number().int().min(1);
 
 export interface DatabaseConfig {
   /** `sqlite:<path>` (or `sqlite::memory:`) or `postgres://…`. */
@@ -19,9 +20,17 @@ export interface AccountsConfig {
   readonly refreshReuseGraceSeconds: number;
   /** scrypt cost: N = 2^log2N. */
   readonly passwordScryptLog2N: number;
-  readonly loginMaxFailuresPerUsername: number;
+  /** Failed logins for one username from one address before that pair is refused (429) for the window. */
+  readonly loginMaxFailuresPerUsernameAndIp: number;
+  /** Failed logins from one address, any usernames, before the address is refused for the window. */
   readonly loginMaxFailuresPerIp: number;
+  /** Failed logins for one username, from anywhere, after which its attempts are slowed (never refused). */
+  readonly loginSlowdownAfterFailures: number;
+  /** Logins from one address per window whatever their outcome: successful ones cost scrypt work too. */
+  readonly loginMaxAttemptsPerIp: number;
   readonly loginThrottleWindowSeconds: number;
+  /** Refresh-token rows of ended sessions are deleted this long after they stopped working. */
+  readonly refreshTokenRetentionSeconds: number;
 }
 
 /** DATABASE_URL (default: a SQLite file in DATA_DIR), DB_QUERY_TIMEOUT. */
@@ -40,20 +49,19 @@ export function readDatabase(env: EnvReader, dataDir: string): DatabaseConfig {
   };
 }
 
-/** REFRESH_TOKEN_TTL, SESSION_MAX_AGE, REFRESH_REUSE_GRACE, PASSWORD_SCRYPT_LOG2N, LOGIN_*. */
+/** REFRESH_TOKEN_*, SESSION_MAX_AGE, REFRESH_REUSE_GRACE, PASSWORD_SCRYPT_LOG2N, LOGIN_*. */
 export function readAccounts(env: EnvReader, production: boolean): AccountsConfig {
   const settings: AccountsConfig = {
     refreshTokenTtlSeconds: env.read('REFRESH_TOKEN_TTL', duration(365 * 86_400), 14 * 86_400),
     sessionMaxAgeSeconds: env.read('SESSION_MAX_AGE', duration(365 * 86_400), 30 * 86_400),
     refreshReuseGraceSeconds: env.read('REFRESH_REUSE_GRACE', duration(60), 2),
     passwordScryptLog2N: env.read('PASSWORD_SCRYPT_LOG2N', z.coerce.number().int().min(10).max(20), 15),
-    loginMaxFailuresPerUsername: env.read(
-      'LOGIN_MAX_FAILURES_PER_USERNAME',
-      z.coerce.number().int().min(1),
-      10,
-    ),
-    loginMaxFailuresPerIp: env.read('LOGIN_MAX_FAILURES_PER_IP', z.coerce.number().int().min(1), 50),
+    loginMaxFailuresPerUsernameAndIp: env.read('LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP', positive, 10),
+    loginMaxFailuresPerIp: env.read('LOGIN_MAX_FAILURES_PER_IP', positive, 50),
+    loginSlowdownAfterFailures: env.read('LOGIN_SLOWDOWN_AFTER_FAILURES', positive, 10),
+    loginMaxAttemptsPerIp: env.read('LOGIN_MAX_ATTEMPTS_PER_IP', positive, 300),
     loginThrottleWindowSeconds: env.read('LOGIN_THROTTLE_WINDOW', duration(86_400), 15 * 60),
+    refreshTokenRetentionSeconds: env.read('REFRESH_TOKEN_RETENTION', duration(365 * 86_400), 7 * 86_400),
   };
   if (settings.refreshTokenTtlSeconds < 60) env.problem('REFRESH_TOKEN_TTL: must be at least a minute');
   if (settings.sessionMaxAgeSeconds < settings.refreshTokenTtlSeconds) {

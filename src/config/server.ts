@@ -10,8 +10,12 @@ export interface ServerConfig {
   readonly logLevel: LogLevel;
   /** How long shutdown waits for in-flight requests before giving up. */
   readonly shutdownTimeoutMs: number;
-  /** fastify's trustProxy: false, true, or the proxy addresses/CIDRs whose X-Forwarded-For is believed. */
-  readonly trustProxy: boolean | readonly string[];
+  /**
+   * fastify's trustProxy: false; the number of proxies in front (the client is the address that many hops
+   * back in X-Forwarded-For); the proxies' addresses/CIDRs; or true, which believes the left-most address,
+   * one any client can write.
+   */
+  readonly trustProxy: boolean | number | readonly string[];
 }
 
 export interface HttpConfig {
@@ -32,14 +36,25 @@ export function readServer(env: EnvReader, production: boolean): ServerConfig {
     port: env.read('PORT', z.coerce.number().int().min(0).max(65535), 4000),
     logLevel: env.read<LogLevel>('LOG_LEVEL', z.enum(LOG_LEVELS), 'info'),
     shutdownTimeoutMs: env.read('SHUTDOWN_TIMEOUT', duration(600), 10) * 1000,
-    trustProxy: env.read<boolean | string[]>(
-      'TRUST_PROXY',
-      z
-        .string()
-        .transform((value) => (value === 'true' || value === 'false' ? value === 'true' : commaList(value))),
-      false,
-    ),
+    trustProxy: readTrustProxy(env, production),
   };
+}
+
+function readTrustProxy(env: EnvReader, production: boolean): ServerConfig['trustProxy'] {
+  const trustProxy = env.read<boolean | number | string[]>(
+    'TRUST_PROXY',
+    z.string().transform((value) => {
+      if (value === 'true' || value === 'false') return value === 'true';
+      return /^\d{1,2}$/.test(value.trim()) ? Number(value) : commaList(value);
+    }),
+    false,
+  );
+  if (trustProxy === true && production) {
+    env.warnings.push(
+      'TRUST_PROXY=true believes the left-most X-Forwarded-For address, which any client can set: give the number of proxies in front (TRUST_PROXY=1) or their addresses',
+    );
+  }
+  return trustProxy;
 }
 
 /** HTTP_BODY_LIMIT, HTTP_REQUEST_TIMEOUT, HTTP_HEADERS_TIMEOUT, CORS_ORIGINS. */

@@ -1,8 +1,11 @@
+import { type GraphQLResolveInfo } from 'graphql';
 import { type Logger } from 'pino';
-import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
-import { type TokenService } from '../auth/token-service';
+import { Arg, Ctx, Info, Mutation, Resolver } from 'type-graphql';
+import { type TokenMinting } from '../accounts/token-minting';
+import { type UserAdminService } from '../accounts/user-admin-service';
 import { InputError } from '../errors';
-import { type RequestContext, requireIdentity } from '../request-context';
+import { type RequestContext } from '../request-context';
+import { currentActor } from './actor';
 import { IssuedToken } from './issued-token.type';
 import { IssueTokenInput } from './issue-token.input';
 
@@ -18,19 +21,21 @@ function inSchemaTerms(error: InputError): InputError {
 @Resolver()
 export class IssueTokenResolver {
   constructor(
-    private readonly tokens: TokenService,
+    private readonly minting: TokenMinting,
+    private readonly admin: UserAdminService,
     private readonly log: Logger,
   ) {}
 
   @Mutation(() => IssuedToken, {
     description:
-      'Mints a short-lived token for a service or user. Only scopes the caller holds can be granted.',
+      "Mints a short-lived token for a service or user, naming the caller as its minter (`act`). Only scopes the caller's account holds now can be granted, and a user subject gets none it lacks.",
   })
-  issueToken(
+  async issueToken(
     @Arg('input', () => IssueTokenInput) input: IssueTokenInput,
     @Ctx() context: RequestContext,
-  ): IssuedToken {
-    const identity = requireIdentity(context);
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<IssuedToken> {
+    const actor = await currentActor(this.admin, context, info);
     const request = {
       subject: input.subject,
       username: input.username,
@@ -39,14 +44,13 @@ export class IssueTokenResolver {
     };
     let issued;
     try {
-      // A caller cannot mint a token more powerful than its own.
-      issued = this.tokens.issue(request, { grantableScopes: identity.scopes });
+      issued = await this.minting.mint(actor, request);
     } catch (error) {
       throw error instanceof InputError ? inSchemaTerms(error) : error;
     }
     const audit = {
       event: 'token_issued',
-      by: identity.subject,
+      by: actor.userId,
       subject: input.subject,
       scopes: issued.scopes,
       jti: issued.tokenId,

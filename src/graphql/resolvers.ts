@@ -1,8 +1,8 @@
 import { type Logger } from 'pino';
 import { type ContainerType } from 'type-graphql';
 import { type AccountService } from '../accounts/account-service';
+import { type TokenMinting } from '../accounts/token-minting';
 import { type UserAdminService } from '../accounts/user-admin-service';
-import { type TokenService } from '../auth/token-service';
 import { IssueTokenResolver } from './issue-token.resolver';
 import { MeResolver } from './me.resolver';
 import { PermissionsResolver } from './permissions.resolver';
@@ -20,8 +20,8 @@ export const RESOLVERS = [
 
 /** What the resolvers are built with. */
 export interface ResolverDependencies {
-  readonly tokens: TokenService;
   readonly accounts: AccountService;
+  readonly minting: TokenMinting;
   readonly users: UserAdminService;
   readonly logger: Logger;
 }
@@ -34,7 +34,7 @@ export function createResolvers(deps: ResolverDependencies): ContainerType {
   const instances = new Map<unknown, object>([
     [MeResolver, new MeResolver()],
     [PermissionsResolver, new PermissionsResolver()],
-    [IssueTokenResolver, new IssueTokenResolver(deps.tokens, deps.logger)],
+    [IssueTokenResolver, new IssueTokenResolver(deps.minting, deps.users, deps.logger)],
     [SessionResolver, new SessionResolver(deps.accounts)],
     [UsersResolver, new UsersResolver(deps.users)],
   ]);

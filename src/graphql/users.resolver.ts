@@ -1,14 +1,11 @@
-import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { type GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type UserAdminService } from '../accounts/user-admin-service';
-import { type RequestContext, requireIdentity } from '../request-context';
+import { type RequestContext } from '../request-context';
+import { currentActor } from './actor';
 import { CreateUserInput } from './create-user.input';
 import { UserPage } from './user-page.type';
 import { User } from './user.type';
-
-function actor(context: RequestContext) {
-  const identity = requireIdentity(context);
-  return { userId: identity.subject, grantableScopes: identity.scopes };
-}
 
 @Resolver()
 export class UsersResolver {
@@ -20,7 +17,10 @@ export class UsersResolver {
   async users(
     @Arg('first', () => Int, { nullable: true, defaultValue: DEFAULT_PAGE_SIZE }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<UserPage> {
+    await currentActor(this.admin, context, info);
     const page = await this.admin.listUsers(first, after ?? undefined);
     return Object.assign(new UserPage(), {
       nodes: page.users.map((user) => User.fromAccount(user)),
@@ -32,8 +32,11 @@ export class UsersResolver {
   async createUser(
     @Arg('input', () => CreateUserInput) input: CreateUserInput,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<User> {
-    return User.fromAccount(await this.admin.createUser(input, actor(context)));
+    return User.fromAccount(
+      await this.admin.createUser(input, await currentActor(this.admin, context, info)),
+    );
   }
 
   @Mutation(() => User, {
@@ -43,17 +46,42 @@ export class UsersResolver {
     @Arg('userId', () => ID) userId: string,
     @Arg('scopes', () => [String]) scopes: string[],
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<User> {
-    return User.fromAccount(await this.admin.setUserScopes(userId, scopes, actor(context)));
+    const actor = await currentActor(this.admin, context, info);
+    return User.fromAccount(await this.admin.setUserScopes(userId, scopes, actor));
   }
 
-  @Mutation(() => User, { description: 'Disables a user and ends all their sessions.' })
-  async disableUser(@Arg('userId', () => ID) userId: string, @Ctx() context: RequestContext): Promise<User> {
-    return User.fromAccount(await this.admin.setDisabled(userId, true, actor(context)));
+  @Mutation(() => User, {
+    description:
+      'Disables a user and ends all their sessions. Not yourself, nor anyone holding a scope you lack.',
+  })
+  async disableUser(
+    @Arg('userId', () => ID) userId: string,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<User> {
+    return this.setDisabled(userId, true, context, info);
   }
 
-  @Mutation(() => User, { description: 'Lets a disabled user log in again.' })
-  async enableUser(@Arg('userId', () => ID) userId: string, @Ctx() context: RequestContext): Promise<User> {
-    return User.fromAccount(await this.admin.setDisabled(userId, false, actor(context)));
+  @Mutation(() => User, {
+    description: 'Lets a disabled user log in again. Not yourself, nor anyone holding a scope you lack.',
+  })
+  async enableUser(
+    @Arg('userId', () => ID) userId: string,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<User> {
+    return this.setDisabled(userId, false, context, info);
+  }
+
+  private async setDisabled(
+    userId: string,
+    disabled: boolean,
+    context: RequestContext,
+    info: GraphQLResolveInfo,
+  ): Promise<User> {
+    const actor = await currentActor(this.admin, context, info);
+    return User.fromAccount(await this.admin.setDisabled(userId, disabled, actor));
   }
 }

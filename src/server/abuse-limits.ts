@@ -3,6 +3,7 @@ import { type GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-type
 import { GraphQLError } from 'graphql';
 import { type Config } from '../config';
 import { type QueryLimit, QueryLimitError } from '../errors';
+import { onePasswordCheck } from './one-password-check';
 
 /** Reports a refusal as a validation error whose original error carries our stable code. */
 function refuse(limit: QueryLimit, message: string): GraphQLArmorRejectCallback {
@@ -11,7 +12,8 @@ function refuse(limit: QueryLimit, message: string): GraphQLArmorRejectCallback 
 }
 
 /**
- * graphql-armor's depth, alias, directive and cost limits, as validation rules: a refused query gets 400
+ * graphql-armor's depth, alias, directive and cost limits, and one password check per mutation
+ * (one-password-check.ts), as validation rules: a refused query gets 400
  * QUERY_LIMIT_EXCEEDED and never reaches a resolver. Two of armor's protections are done elsewhere, more
  * cheaply: the token limit by graphql-js's own parser option (server.ts; armor's version parses every
  * document a second time), and suggestion masking by the error formatter (armor's is a plugin that
@@ -44,7 +46,7 @@ export function abuseProtection(limits: Config['graphql']) {
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();
-  return { plugins, validationRules };
+  return { plugins, validationRules: [...validationRules, onePasswordCheck] };
 }
 
 /**
