@@ -314,7 +314,7 @@ describeEngines('the account data layer', (database: TestDatabase) => {
 
     beforeAll(async () => {
       ({ services: throttled, drop: dropThrottled } = await start({
-        LOGIN_MAX_FAILURES_PER_USERNAME: '3',
+        LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP: '3',
         LOGIN_MAX_FAILURES_PER_IP: '5',
       }));
       await throttled.users.createUser({ username: 'lee', password: PASSWORD, scopes: [] }, {});
@@ -325,19 +325,18 @@ describeEngines('the account data layer', (database: TestDatabase) => {
       await dropThrottled();
     });
 
-    it('blocks a username after its failures, even with the right password, and says when to retry', async () => {
+    it('blocks a username from the address that failed, says when to retry, and lets its owner in elsewhere', async () => {
       const attacker = { ip: '198.51.100.1', userAgent: undefined };
       for (let attempt = 0; attempt < 3; attempt += 1) {
         expect(await code(throttled.accounts.login('lee', 'guess number one', attacker))).toBe(
           'INVALID_CREDENTIALS',
         );
       }
-      const error = await rejection(
-        throttled.accounts.login('lee', PASSWORD, { ip: '198.51.100.2', userAgent: undefined }),
-        RateLimitError,
-      );
+      const error = await rejection(throttled.accounts.login('lee', PASSWORD, attacker), RateLimitError);
       expect(error.retryAfterSeconds).toBeGreaterThan(0);
       expect(error.retryAfterSeconds).toBeLessThanOrEqual(900);
+      const home = { ip: '198.51.100.2', userAgent: undefined };
+      expect((await throttled.accounts.login('lee', PASSWORD, home)).user.username).toBe('lee');
     });
 
     it('blocks a client address that fails across many usernames', async () => {
@@ -359,6 +358,45 @@ describeEngines('the account data layer', (database: TestDatabase) => {
       await code(throttled.accounts.login('max', 'typo in password', me));
       await code(throttled.accounts.login('max', 'typo in password', me));
       expect((await throttled.accounts.login('max', PASSWORD, me)).user.username).toBe('max');
+    });
+  });
+
+  describe('purging ended sessions', () => {
+    it('deletes rows that stopped working more than REFRESH_TOKEN_RETENTION ago, and keeps what reuse detection needs', async () => {
+      const later = manualClock(Math.floor(Date.now() / 1000));
+      const created = await database.create();
+      const env = { ...TEST_ENV, DATABASE_URL: created.url, REFRESH_TOKEN_RETENTION: '1d' };
+      const own = await startServices(loadRuntime(env, { clock: later }), createLogger('silent'), {
+        clock: later,
+      });
+      const rows = async () =>
+        (await own.database.db.selectFrom('refresh_tokens').select('id').execute()).length;
+      try {
+        await own.users.createUser({ username: 'pat', password: PASSWORD, scopes: [] }, {});
+        const ended = await own.accounts.login('pat', PASSWORD, HOME);
+        await own.accounts.logout(ended.refreshToken, ended.user.id);
+        const first = await own.accounts.login('pat', PASSWORD, HOME);
+        const live = await own.accounts.refresh(first.refreshToken, HOME);
+        expect(await own.accounts.purgeEndedSessions()).toBe(0);
+
+        later.advance(2 * 86_400);
+        // The logged-out session goes; the live one keeps its rotated token, so a replay is still caught.
+        expect(await own.accounts.purgeEndedSessions()).toBe(1);
+        expect(await rows()).toBe(2);
+        expect(await code(own.accounts.refresh(first.refreshToken, HOME))).toBe('REFRESH_TOKEN_REUSED');
+
+        // Past the session's end and the retention, nothing of it is left.
+        const again = await own.accounts.login('pat', PASSWORD, HOME);
+        expect(await rows()).toBe(3);
+        later.advance(32 * 86_400);
+        expect(await own.accounts.purgeEndedSessions()).toBe(3);
+        expect(await rows()).toBe(0);
+        expect(await code(own.accounts.refresh(again.refreshToken, HOME))).toBe('REFRESH_TOKEN_INVALID');
+        expect(live.refreshToken).not.toBe(first.refreshToken);
+      } finally {
+        await own.database.close();
+        await created.drop();
+      }
     });
   });
 

@@ -51,13 +51,14 @@ export interface GraphQLResponse<TData> {
 
 /**
  * POSTs a typed operation (or, for ad hoc queries, a string) over HTTP (fastify inject), so the context
- * function runs exactly as in production. `authorization` is sent verbatim; `token` as `Bearer <token>`.
+ * function runs exactly as in production. `authorization` is sent verbatim; `token` as `Bearer <token>`;
+ * `ip` is the socket's address and `headers` go as they are.
  */
 export async function execute<TData, TVariables>(
   app: FastifyInstance,
   document: TypedDocumentNode<TData, TVariables> | string,
   variables?: TVariables,
-  auth: { token?: string; authorization?: string; ip?: string } = {},
+  auth: { token?: string; authorization?: string; ip?: string; headers?: Record<string, string> } = {},
 ): Promise<GraphQLResponse<TData>> {
   const authorization = auth.authorization ?? (auth.token === undefined ? undefined : `Bearer ${auth.token}`);
   const response = await app.inject({
@@ -65,6 +66,7 @@ export async function execute<TData, TVariables>(
     url: '/graphql',
     headers: {
       'content-type': 'application/json',
+      ...auth.headers,
       ...(authorization !== undefined && { authorization }),
     },
     ...(auth.ip && { remoteAddress: auth.ip }),

@@ -26,7 +26,7 @@ describe('abuse limits', () => {
         GRAPHQL_MAX_DIRECTIVES: '2',
         GRAPHQL_MAX_TOKENS: '200',
         GRAPHQL_MAX_COST: '40',
-        LOGIN_MAX_FAILURES_PER_USERNAME: '1',
+        LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP: '1',
       },
     });
     await server.services.users.createUser({ username: 'jane', password: PASSWORD, scopes: ['admin'] }, {});

@@ -8,7 +8,12 @@ describe('issueToken over HTTP', () => {
 
   beforeAll(async () => {
     server = await startTestServer();
-    admin = server.tokens.issue({ subject: 'ops', username: 'Ops', scopes: ['admin', 'read'] }).token;
+    // issueToken checks its caller's account in the database: the admin is a real, active user.
+    const ops = await server.services.users.createUser(
+      { username: 'ops', password: 'an operator passphrase', scopes: ['admin', 'read'] },
+      {},
+    );
+    admin = server.tokens.issue({ subject: ops.id, username: 'ops', scopes: ['admin', 'read'] }).token;
     reader = server.tokens.issue({ subject: '7', username: 'Reader', scopes: ['read'] }).token;
   });
   afterAll(() => server.close());

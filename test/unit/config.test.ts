@@ -23,6 +23,7 @@ describe('parseConfig', () => {
         accessTokenTtlSeconds: 900,
         maxTokenTtlSeconds: 3600,
         clockToleranceSeconds: 5,
+        trustedTokenMaxTtlSeconds: 86_400,
         algorithm: 'HS256',
         keys: null,
         privateKeyFiles: null,
@@ -54,9 +55,12 @@ describe('parseConfig', () => {
         sessionMaxAgeSeconds: 30 * 86_400,
         refreshReuseGraceSeconds: 2,
         passwordScryptLog2N: 15,
-        loginMaxFailuresPerUsername: 10,
+        loginMaxFailuresPerUsernameAndIp: 10,
         loginMaxFailuresPerIp: 50,
+        loginSlowdownAfterFailures: 10,
+        loginMaxAttemptsPerIp: 300,
         loginThrottleWindowSeconds: 900,
+        refreshTokenRetentionSeconds: 7 * 86_400,
       },
       dataDir: '.data',
       warnings: [],
@@ -318,9 +322,12 @@ describe('parseConfig', () => {
         SESSION_MAX_AGE: '60d',
         REFRESH_REUSE_GRACE: '5s',
         PASSWORD_SCRYPT_LOG2N: '16',
-        LOGIN_MAX_FAILURES_PER_USERNAME: '5',
+        LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP: '5',
         LOGIN_MAX_FAILURES_PER_IP: '100',
+        LOGIN_SLOWDOWN_AFTER_FAILURES: '20',
+        LOGIN_MAX_ATTEMPTS_PER_IP: '1000',
         LOGIN_THROTTLE_WINDOW: '1h',
+        REFRESH_TOKEN_RETENTION: '1d',
       });
       expect(config.database).toEqual({
         url: 'postgres://api@db.internal:5432/api',
@@ -333,10 +340,30 @@ describe('parseConfig', () => {
         sessionMaxAgeSeconds: 60 * 86_400,
         refreshReuseGraceSeconds: 5,
         passwordScryptLog2N: 16,
-        loginMaxFailuresPerUsername: 5,
+        loginMaxFailuresPerUsernameAndIp: 5,
         loginMaxFailuresPerIp: 100,
+        loginSlowdownAfterFailures: 20,
+        loginMaxAttemptsPerIp: 1000,
         loginThrottleWindowSeconds: 3600,
+        refreshTokenRetentionSeconds: 86_400,
       });
+    });
+
+    it.each([
+      ['false', false],
+      ['true', true],
+      ['2', 2],
+      ['10.0.0.0/8, 192.0.2.1', ['10.0.0.0/8', '192.0.2.1']],
+    ])('reads TRUST_PROXY=%s', (value, expected) => {
+      expect(parseConfig({ TRUST_PROXY: value }).server.trustProxy).toEqual(expected);
+    });
+
+    it('warns in production when TRUST_PROXY=true believes any client', () => {
+      const config = parseConfig({ NODE_ENV: 'production', SIGNING_KEY: KEY, TRUST_PROXY: 'true' });
+      expect(config.warnings).toEqual([expect.stringMatching(/^TRUST_PROXY=true believes the left-most/)]);
+      expect(parseConfig({ NODE_ENV: 'production', SIGNING_KEY: KEY, TRUST_PROXY: '1' }).warnings).toEqual(
+        [],
+      );
     });
 
     it('puts the default SQLite file in DATA_DIR', () => {

@@ -1,6 +1,7 @@
 import { createAccountService } from '../../src/accounts/account-service';
 import { createLoginThrottle } from '../../src/accounts/login-throttle';
-import { createPasswordHasher, type PasswordHasher } from '../../src/accounts/password-hasher';
+import { scrypt } from 'node:crypto';
+import { createPasswordHasher, type PasswordHasher, type Scrypt } from '../../src/accounts/password-hasher';
 import { createUserAdminService } from '../../src/accounts/user-admin-service';
 import { AppError } from '../../src/errors';
 import { loadRuntime } from '../../src/bootstrap';
@@ -59,6 +60,55 @@ describe('login does the same work for unknown and known usernames', () => {
       'INVALID_CREDENTIALS:1:scrypt$ln=10,r',
       'ok:1:scrypt$ln=10,r',
     ]);
+    await database.close();
+  });
+});
+
+// An old hash made at a lower cost is cheaper to check than the current-cost dummy an unknown user meets;
+// after a failed check the hasher spends the difference (Django's harden_runtime), so both cost the same.
+describe('login does the same scrypt work after the cost was raised', () => {
+  it('counts the same work for an unknown user and a wrong password on an old, cheaper hash', async () => {
+    const { config, tokens } = loadRuntime({ ...TEST_ENV, DATABASE_URL: 'sqlite::memory:' });
+    const database = openDatabase(config.database);
+    await migrateToLatest(database.db, database.engine);
+    let work = 0;
+    const counting = ((password, salt, length, options, callback) => {
+      work += options.N! * options.r! * options.p!;
+      return scrypt(password, salt, length, options, callback);
+    }) as Scrypt;
+    const hasher = createPasswordHasher(13, counting);
+    const accounts = await createAccountService({
+      db: database.db,
+      tokens,
+      hasher,
+      throttle: await createLoginThrottle(config.accounts),
+      settings: config.accounts,
+      log: createLogger('silent'),
+    });
+    await database.db
+      .insertInto('users')
+      .values({
+        id: 'legacy',
+        username: 'legacy',
+        username_key: 'legacy',
+        password_hash: await createPasswordHasher(10).hash('correct horse battery'),
+        scopes: '',
+        disabled_at: null,
+        created_at: 0,
+        updated_at: 0,
+      })
+      .execute();
+
+    const workOf = async (username: string) => {
+      work = 0;
+      await accounts
+        .login(username, 'wrong horse battery', { ip: '192.0.2.1', userAgent: undefined })
+        .catch(() => {});
+      return work;
+    };
+    const unknown = await workOf('nobody');
+    expect(unknown).toBe(2 ** 13 * 8);
+    expect(await workOf('legacy')).toBe(unknown);
     await database.close();
   });
 });
