@@ -72,11 +72,11 @@ export type Mutation = {
   changePassword: AuthPayload;
   /** Creates a user. Only scopes the caller holds can be granted. */
   createUser: User;
-  /** Disables a user and ends all their sessions. */
+  /** Disables a user and ends all their sessions. Not yourself, nor anyone holding a scope you lack. */
   disableUser: User;
-  /** Lets a disabled user log in again. */
+  /** Lets a disabled user log in again. Not yourself, nor anyone holding a scope you lack. */
   enableUser: User;
-  /** Mints a short-lived token for a service or user. Only scopes the caller holds can be granted. */
+  /** Mints a short-lived token for a service or user, naming the caller as its minter (`act`). Only scopes the caller's account holds now can be granted, and a user subject gets none it lacks. */
   issueToken: IssuedToken;
   /** Signs in with a username and password. */
   login: AuthPayload;
