@@ -6,6 +6,7 @@ import { type TokenService } from '../../src/auth/token-service';
 import { createLogger } from '../../src/logger';
 import { createServer } from '../../src/server';
 import { TEST_ENV } from '../fixtures/keys';
+import { type TestDatabase } from './databases';
 
 export interface TestServer {
   readonly app: FastifyInstance;
@@ -38,6 +39,24 @@ export async function startTestServer(
     close: async () => {
       await app.close();
       await services.database.close();
+    },
+  };
+}
+
+/**
+ * {@link startTestServer} on a fresh database of `database`'s engine; closing the server drops it.
+ */
+export async function startTestServerOn(
+  database: TestDatabase,
+  options: { env?: Readonly<Record<string, string>>; clock?: () => number } = {},
+): Promise<TestServer> {
+  const created = await database.create();
+  const server = await startTestServer({ ...options, env: { ...options.env, DATABASE_URL: created.url } });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await created.drop();
     },
   };
 }

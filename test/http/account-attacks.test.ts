@@ -19,7 +19,7 @@ import {
   UsersDocument,
 } from '../../clients/typescript/graphql';
 import { describeEngines } from '../helpers/databases';
-import { execute, startTestServer, type TestServer } from '../helpers/server';
+import { execute, startTestServerOn, type TestServer } from '../helpers/server';
 
 /*
  * The account system as an attacker sees it: every test goes over HTTP, on SQLite and on PostgreSQL, and
@@ -61,14 +61,10 @@ const payloadOf = (token: string) =>
 
 describeEngines('accounts under attack', (database) => {
   let server: TestServer;
-  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const created = await database.create();
-    drop = created.drop;
-    server = await startTestServer({
+    server = await startTestServerOn(database, {
       env: {
-        DATABASE_URL: created.url,
         LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP: '10',
         LOGIN_MAX_FAILURES_PER_IP: '50',
         // The slow-down has its own server below; here it would only make the races slow.
@@ -85,10 +81,7 @@ describeEngines('accounts under attack', (database) => {
       },
     });
   });
-  afterAll(async () => {
-    await server.close();
-    await drop();
-  });
+  afterAll(() => server.close());
 
   const createUser = (username: string, scopes: string[] = []) =>
     server.services.users.createUser({ username, password: PASSWORD, scopes }, {});
@@ -424,14 +417,10 @@ describeEngines('accounts under attack', (database) => {
 
 describeEngines('login throttling settings', (database) => {
   let server: TestServer;
-  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    const created = await database.create();
-    drop = created.drop;
-    server = await startTestServer({
+    server = await startTestServerOn(database, {
       env: {
-        DATABASE_URL: created.url,
         LOGIN_SLOWDOWN_AFTER_FAILURES: '2',
         LOGIN_MAX_ATTEMPTS_PER_IP: '3',
         TRUST_PROXY: '1',
@@ -439,10 +428,7 @@ describeEngines('login throttling settings', (database) => {
     });
     await server.services.users.createUser({ username: 'ada', password: PASSWORD, scopes: [] }, {});
   });
-  afterAll(async () => {
-    await server.close();
-    await drop();
-  });
+  afterAll(() => server.close());
 
   const login = (password: string, ip: string, headers: Record<string, string> = {}) =>
     execute(server.app, LoginDocument, { username: 'ada', password }, { ip, headers });

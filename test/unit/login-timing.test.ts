@@ -1,6 +1,6 @@
+import { scrypt } from 'node:crypto';
 import { createAccountService } from '../../src/accounts/account-service';
 import { createLoginThrottle } from '../../src/accounts/login-throttle';
-import { scrypt } from 'node:crypto';
 import { createPasswordHasher, type PasswordHasher, type Scrypt } from '../../src/accounts/password-hasher';
 import { createUserAdminService } from '../../src/accounts/user-admin-service';
 import { AppError } from '../../src/errors';
@@ -10,13 +10,26 @@ import { migrateToLatest } from '../../src/db/migrations';
 import { createLogger } from '../../src/logger';
 import { TEST_ENV } from '../fixtures/keys';
 
+/** The account service over a fresh in-memory database, checking passwords with `hasher`. */
+async function accountsWith(hasher: PasswordHasher) {
+  const { config, tokens } = loadRuntime({ ...TEST_ENV, DATABASE_URL: 'sqlite::memory:' });
+  const database = openDatabase(config.database);
+  await migrateToLatest(database.db, database.engine);
+  const accounts = await createAccountService({
+    db: database.db,
+    tokens,
+    hasher,
+    throttle: await createLoginThrottle(config.accounts),
+    settings: config.accounts,
+    log: createLogger('silent'),
+  });
+  return { database, accounts };
+}
+
 // "About the same time" is shown by the work done, not by a stopwatch: every failed login runs exactly one
 // scrypt verification, whether or not the username exists.
 describe('login does the same work for unknown and known usernames', () => {
   it('verifies one scrypt hash per attempt in every case', async () => {
-    const { config, tokens } = loadRuntime({ ...TEST_ENV, DATABASE_URL: 'sqlite::memory:' });
-    const database = openDatabase(config.database);
-    await migrateToLatest(database.db, database.engine);
     const real = createPasswordHasher(10);
     const verified: string[] = [];
     const hasher: PasswordHasher = {
@@ -27,14 +40,7 @@ describe('login does the same work for unknown and known usernames', () => {
         return real.verify(password, stored);
       },
     };
-    const accounts = await createAccountService({
-      db: database.db,
-      tokens,
-      hasher,
-      throttle: await createLoginThrottle(config.accounts),
-      settings: config.accounts,
-      log: createLogger('silent'),
-    });
+    const { database, accounts } = await accountsWith(hasher);
     const users = createUserAdminService({ db: database.db, hasher });
     const jane = await users.createUser(
       { username: 'jane', password: 'correct horse battery', scopes: [] },
@@ -68,23 +74,12 @@ describe('login does the same work for unknown and known usernames', () => {
 // after a failed check the hasher spends the difference (Django's harden_runtime), so both cost the same.
 describe('login does the same scrypt work after the cost was raised', () => {
   it('counts the same work for an unknown user and a wrong password on an old, cheaper hash', async () => {
-    const { config, tokens } = loadRuntime({ ...TEST_ENV, DATABASE_URL: 'sqlite::memory:' });
-    const database = openDatabase(config.database);
-    await migrateToLatest(database.db, database.engine);
     let work = 0;
     const counting = ((password, salt, length, options, callback) => {
       work += options.N! * options.r! * options.p!;
       return scrypt(password, salt, length, options, callback);
     }) as Scrypt;
-    const hasher = createPasswordHasher(13, counting);
-    const accounts = await createAccountService({
-      db: database.db,
-      tokens,
-      hasher,
-      throttle: await createLoginThrottle(config.accounts),
-      settings: config.accounts,
-      log: createLogger('silent'),
-    });
+    const { database, accounts } = await accountsWith(createPasswordHasher(13, counting));
     await database.db
       .insertInto('users')
       .values({
