@@ -14,10 +14,17 @@ export const KEY_ID = 'bench';
 export const ISSUER = 'graphql-jwt-api';
 export const AUDIENCE = 'graphql-jwt-api';
 
+/**
+ * The users every server lists. The first is the caller: this API checks an admin's account in its
+ * database before listing users, so the token's subject is an admin there.
+ */
 export const USERS = Array.from({ length: 100 }, (_, index) => {
   const n = String(index).padStart(3, '0');
-  return { id: `00000000-0000-4000-8000-000000000${n}`, username: `user${n}`, scopes: ['read', 'write'] };
+  const scopes = index === 0 ? ['admin', 'read', 'write'] : ['read', 'write'];
+  return { id: `00000000-0000-4000-8000-000000000${n}`, username: `user${n}`, scopes };
 });
+/** Who the benchmark token names: the first user, with the admin scope only. */
+export const CALLER = { subject: USERS[0]!.id, username: USERS[0]!.username, scopes: ['admin'] };
 
 export const QUERIES = {
   me: '{ me { id username scopes greeting } }',
@@ -27,7 +34,14 @@ export type QueryName = keyof typeof QUERIES;
 
 export const EXPECTED: Record<QueryName, string> = {
   me: JSON.stringify({
-    data: { me: { id: '4', username: 'Jane', scopes: ['admin'], greeting: 'Hey Jane' } },
+    data: {
+      me: {
+        id: CALLER.subject,
+        username: CALLER.username,
+        scopes: CALLER.scopes,
+        greeting: `Hey ${CALLER.username}`,
+      },
+    },
   }),
   list: JSON.stringify({ data: { users: { nodes: USERS } } }),
 };
@@ -42,7 +56,7 @@ export function benchToken(): string {
     maxTokenTtlSeconds: 7200,
     clockToleranceSeconds: 5,
     trustedTokenMaxTtlSeconds: 86_400,
-  }).issue({ subject: '4', username: 'Jane', scopes: ['admin'] }).token;
+  }).issue(CALLER).token;
 }
 
 /**

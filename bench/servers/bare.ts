@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { createResolvers } from '../../src/graphql/resolvers';
 import { buildApiSchema } from '../../src/graphql/schema';
 import { type RequestContext } from '../../src/request-context';
-import { announce } from '../fixtures';
+import { announce, CALLER } from '../fixtures';
 import { seededApi } from '../seed';
 
 /**
@@ -28,9 +28,9 @@ async function main(): Promise<void> {
     authenticated: true as const,
     issuer: 'graphql-jwt-api',
     local: true,
-    subject: '4',
-    username: 'Jane',
-    scopes: ['admin'],
+    subject: CALLER.subject,
+    username: CALLER.username,
+    scopes: CALLER.scopes,
     expiresAt: new Date(Date.now() + 3_600_000),
     tokenId: undefined,
     actor: undefined,
