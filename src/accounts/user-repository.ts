@@ -48,75 +48,84 @@ export function withoutPassword({ passwordHash: _hash, ...user }: UserAccountWit
   return user;
 }
 
-/** The users table, in domain terms. Pass a transaction to make its calls part of it. */
-export function userRepository(db: Kysely<DatabaseSchema>) {
-  return {
-    async findByKey(key: string): Promise<UserAccountWithPassword | undefined> {
-      const row = await db.selectFrom('users').selectAll().where('username_key', '=', key).executeTakeFirst();
-      return row && toAccount(row);
-    },
+/** The users table, in domain terms. */
+export class UserRepository {
+  constructor(private readonly db: Kysely<DatabaseSchema>) {}
 
-    /**
-     * Holds the user's row lock until the transaction `db` ends. Every change to a user's sessions takes
-     * it first, so a refresh and a revocation for one user run one after the other, and under PostgreSQL's
-     * READ COMMITTED the second one's next statement sees what the first committed. SQLite needs none:
-     * its one connection runs one transaction at a time.
-     */
-    async lock(id: string): Promise<void> {
-      if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
-      await db.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();
-    },
+  async findByKey(key: string): Promise<UserAccountWithPassword | undefined> {
+    const row = await this.db
+      .selectFrom('users')
+      .selectAll()
+      .where('username_key', '=', key)
+      .executeTakeFirst();
+    return row && toAccount(row);
+  }
 
-    async findById(id: string): Promise<UserAccountWithPassword | undefined> {
-      const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-      return row && toAccount(row);
-    },
+  /**
+   * Holds the user's row lock until the transaction this repository runs in ends. Every change to a
+   * user's sessions takes it first, so a refresh and a revocation for one user run one after the other,
+   * and under PostgreSQL's READ COMMITTED the second one's next statement sees what the first committed.
+   * SQLite needs none: its one connection runs one transaction at a time.
+   */
+  async lock(id: string): Promise<void> {
+    if (!(this.db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    await this.db.selectFrom('users').select('id').where('id', '=', id).forUpdate().execute();
+  }
 
-    /** @throws the driver's unique-violation error when the username (case-insensitively) is taken */
-    async insert(
-      user: { username: string; passwordHash: string; scopes: readonly string[] },
-      now: number,
-    ): Promise<UserAccount> {
-      const row: Selectable<UsersTable> = {
-        id: randomUUID(),
-        username: user.username,
-        username_key: usernameKey(user.username),
-        password_hash: user.passwordHash,
-        scopes: user.scopes.join(' '),
-        disabled_at: null,
-        created_at: now,
-        updated_at: now,
-      };
-      await db.insertInto('users').values(row).execute();
-      return withoutPassword(toAccount(row));
-    },
+  async findById(id: string): Promise<UserAccountWithPassword | undefined> {
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toAccount(row);
+  }
 
-    async update(id: string, changes: UserChanges, now: number): Promise<boolean> {
-      const result = await db
-        .updateTable('users')
-        .set({ ...toRow(changes), updated_at: now })
-        .where('id', '=', id)
-        .executeTakeFirst();
-      return result.numUpdatedRows === 1n;
-    },
+  /** @throws the driver's unique-violation error when the username (case-insensitively) is taken */
+  async insert(
+    user: { username: string; passwordHash: string; scopes: readonly string[] },
+    now: number,
+  ): Promise<UserAccount> {
+    const row: Selectable<UsersTable> = {
+      id: randomUUID(),
+      username: user.username,
+      username_key: usernameKey(user.username),
+      password_hash: user.passwordHash,
+      scopes: user.scopes.join(' '),
+      disabled_at: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await this.db.insertInto('users').values(row).execute();
+    return withoutPassword(toAccount(row));
+  }
 
-    /** Users ordered by username key, strictly after `afterKey`, each with its key (the page cursor). */
-    async list(
-      afterKey: string | undefined,
-      limit: number,
-    ): Promise<Array<{ user: UserAccount; key: string }>> {
-      let query = db.selectFrom('users').selectAll().orderBy('username_key').limit(limit);
-      if (afterKey !== undefined) query = query.where('username_key', '>', afterKey);
-      const rows = await query.execute();
-      return rows.map((row) => ({ user: withoutPassword(toAccount(row)), key: row.username_key }));
-    },
+  async update(id: string, changes: UserChanges, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ ...toRow(changes), updated_at: now })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return result.numUpdatedRows === 1n;
+  }
 
-    async count(): Promise<number> {
-      const { count } = await db
-        .selectFrom('users')
-        .select((eb) => eb.fn.countAll<number | string>().as('count'))
-        .executeTakeFirstOrThrow();
-      return Number(count);
-    },
-  };
+  /** Users ordered by username key, strictly after `afterKey`, each with its key (the page cursor). */
+  async list(
+    afterKey: string | undefined,
+    limit: number,
+  ): Promise<Array<{ user: UserAccount; key: string }>> {
+    let query = this.db.selectFrom('users').selectAll().orderBy('username_key').limit(limit);
+    if (afterKey !== undefined) query = query.where('username_key', '>', afterKey);
+    const rows = await query.execute();
+    return rows.map((row) => ({ user: withoutPassword(toAccount(row)), key: row.username_key }));
+  }
+
+  async count(): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(count);
+  }
+}
+
+/** The repository over `db`: the database, or a transaction to make its calls part of it. */
+export function userRepository(db: Kysely<DatabaseSchema>): UserRepository {
+  return new UserRepository(db);
 }
