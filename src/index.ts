@@ -1,13 +1,16 @@
 import 'reflect-metadata';
 import { config as loadDotenv } from 'dotenv';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type FastifyInstance } from 'fastify';
 import { type Logger } from 'pino';
 import { type AccountService } from './accounts/account-service';
 import { ensureDemoAdmin } from './accounts/demo-admin';
 import { buildRuntime, type Runtime, startServices } from './bootstrap';
-import { parseConfig } from './config';
+import { type Config, parseConfig } from './config';
 import { describeError } from './errors';
 import { createLogger } from './logger';
 import { createServer } from './server';
+import { Lifecycle } from './server/lifecycle';
 
 /** How often refresh-token rows of ended sessions are deleted. */
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
@@ -23,6 +26,49 @@ function schedulePurge(accounts: AccountService, logger: Logger): NodeJS.Timeout
     );
   purge();
   return setInterval(purge, PURGE_INTERVAL_MS).unref();
+}
+
+/**
+ * @returns the signal handler for the shutdown sequence (server/lifecycle.ts): drain for SHUTDOWN_DELAY with
+ * /readyz at 503, close the listener, let in-flight requests finish, close the database and exit 0; exit 1
+ * when that takes longer than SHUTDOWN_TIMEOUT. A second signal changes nothing.
+ */
+function shutDownOnce(parts: {
+  app: FastifyInstance;
+  lifecycle: Lifecycle;
+  config: Config;
+  logger: Logger;
+  purging: NodeJS.Timeout;
+  closeDatabase: () => Promise<void>;
+}): (signal: NodeJS.Signals) => void {
+  const { app, lifecycle, config, logger } = parts;
+  let stopping = false;
+  return (signal) => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(parts.purging);
+    lifecycle.startDraining(app.server);
+    const { shutdownDelayMs, shutdownTimeoutMs } = config.server;
+    logger.info({ signal, delayMs: shutdownDelayMs }, 'draining: /readyz answers 503, still serving');
+    sleep(shutdownDelayMs)
+      .then(() => {
+        logger.info('closing: no new connections, finishing in-flight requests');
+        lifecycle.startClosing();
+        setTimeout(() => {
+          logger.error('shutdown timed out; exiting with requests still open');
+          process.exit(1);
+        }, shutdownTimeoutMs).unref();
+        return app.close();
+      })
+      .then(parts.closeDatabase)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error(`shutdown failed: ${describeError(error)}`);
+          process.exit(1);
+        },
+      );
+  };
 }
 
 /** Process glue: configuration, database, listening, signals. The only server file that reads process.env or exits. */
@@ -57,31 +103,17 @@ async function main(): Promise<void> {
       );
     }
   }
-  const app = await createServer(config, { logger, tokens, ...services });
+  const lifecycle = new Lifecycle();
+  const app = await createServer(config, { logger, tokens, lifecycle, ...services });
   const purging = schedulePurge(services.accounts, logger);
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    clearInterval(purging);
-    logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const deadline = setTimeout(() => {
-      logger.error('shutdown timed out; exiting with requests still open');
-      process.exit(1);
-    }, config.server.shutdownTimeoutMs);
-    deadline.unref();
-    app
-      .close()
-      .then(() => services.database.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error(`shutdown failed: ${describeError(error)}`);
-          process.exit(1);
-        },
-      );
-  };
+  const stop = shutDownOnce({
+    app,
+    lifecycle,
+    config,
+    logger,
+    purging,
+    closeDatabase: () => services.database.close(),
+  });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 

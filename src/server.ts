@@ -13,10 +13,15 @@ import { applyPermissions } from './permissions/rules';
 import { createApollo } from './server/apollo';
 import { batchLimit } from './server/batch-limit';
 import { createContextFunction } from './server/context';
+import { Lifecycle } from './server/lifecycle';
 import { registerRoutes } from './server/routes';
 
 export type ServerDependencies = ResolverDependencies &
-  Pick<Services, 'database'> & { readonly tokens: TokenService };
+  Pick<Services, 'database'> & {
+    readonly tokens: TokenService;
+    /** Shutdown state that src/index.ts drives; tests leave it out. */
+    readonly lifecycle?: Lifecycle;
+  };
 
 /** How often Node looks for connections past their header or request timeout. */
 const TIMEOUT_CHECK_MS = 1000;
@@ -72,7 +77,8 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   const apollo = createApollo(schema, config, deps);
   await apollo.start();
   app.addHook('onClose', async () => apollo.stop());
-  registerRoutes(app, { tokens: deps.tokens, database: deps.database, log });
+  const lifecycle = deps.lifecycle ?? new Lifecycle();
+  registerRoutes(app, { tokens: deps.tokens, database: deps.database, log, lifecycle });
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));
   await app.register(fastifyApollo(apollo), {
     // OPTIONS is @fastify/cors's: its preflight answers carry the allow-list.

@@ -8,7 +8,12 @@ export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly logLevel: LogLevel;
-  /** How long shutdown waits for in-flight requests before giving up. */
+  /**
+   * After SIGTERM, how long the server keeps serving (with /readyz at 503) so the load balancer can stop
+   * routing to it before the listener closes.
+   */
+  readonly shutdownDelayMs: number;
+  /** Then, how long shutdown waits for in-flight requests before giving up (exit 1). */
   readonly shutdownTimeoutMs: number;
   /**
    * fastify's trustProxy: false; the number of proxies in front (the client is the address that many hops
@@ -29,12 +34,13 @@ export interface HttpConfig {
   readonly corsOrigins: true | readonly string[];
 }
 
-/** HOST, PORT, LOG_LEVEL, SHUTDOWN_TIMEOUT, TRUST_PROXY. */
+/** HOST, PORT, LOG_LEVEL, SHUTDOWN_DELAY, SHUTDOWN_TIMEOUT, TRUST_PROXY. */
 export function readServer(env: EnvReader, production: boolean): ServerConfig {
   return {
     host: env.read('HOST', nonEmpty, production ? '0.0.0.0' : 'localhost'),
     port: env.read('PORT', z.coerce.number().int().min(0).max(65535), 4000),
     logLevel: env.read<LogLevel>('LOG_LEVEL', z.enum(LOG_LEVELS), 'info'),
+    shutdownDelayMs: env.read('SHUTDOWN_DELAY', duration(300), production ? 5 : 0) * 1000,
     shutdownTimeoutMs: env.read('SHUTDOWN_TIMEOUT', duration(600), 10) * 1000,
     trustProxy: readTrustProxy(env, production),
   };

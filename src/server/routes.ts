@@ -3,6 +3,7 @@ import { type Logger } from 'pino';
 import { type TokenService } from '../auth/token-service';
 import { type Database } from '../db/database';
 import { ping } from '../db/migrations';
+import { type Lifecycle } from './lifecycle';
 
 /** Verifiers may cache our keys this long; a new key is added well before it signs (see README). */
 const JWKS_MAX_AGE_SECONDS = 300;
@@ -25,13 +26,18 @@ async function within<T>(work: Promise<T>, ms: number, message: string): Promise
 }
 
 /**
- * The routes beside GraphQL: GET /healthz (the process answers), GET /readyz (the database answers too)
- * and GET /.well-known/jwks.json (the public keys of this API's RS256/ES256 tokens; an HS secret is never
+ * The routes beside GraphQL: GET /healthz (the process answers), GET /readyz (the database answers too,
+ * and the process is not shutting down) and GET /.well-known/jwks.json (the public keys of this API's RS256/ES256 tokens; an HS secret is never
  * published).
  */
 export function registerRoutes(
   app: FastifyInstance,
-  deps: { readonly tokens: TokenService; readonly database: Database; readonly log: Logger },
+  deps: {
+    readonly tokens: TokenService;
+    readonly database: Database;
+    readonly log: Logger;
+    readonly lifecycle: Lifecycle;
+  },
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   const jwks = deps.tokens.jwks();
@@ -39,6 +45,7 @@ export function registerRoutes(
     reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).send(jwks),
   );
   app.get('/readyz', async (request, reply) => {
+    if (deps.lifecycle.draining) return reply.code(503).send({ status: 'draining' });
     try {
       await within(ping(deps.database.db), READINESS_TIMEOUT_MS, 'database did not answer in time');
       return { status: 'ready' };

@@ -139,6 +139,40 @@ describe('npm run token and npm start, as processes on a fresh checkout', () => 
   });
 });
 
+describe('shutdown under load', () => {
+  /** One `me` request: its status and shutdown headers, or the network error a client would see. */
+  const send = (url: string, token: string) =>
+    postGraphQL(url, ME, { authorization: `Bearer ${token}` }).then(
+      async (response) => {
+        await response.arrayBuffer();
+        return { status: response.status, retryAfter: response.headers.get('retry-after') };
+      },
+      (error: Error & { cause?: { code?: string } }) => ({ error: error.cause?.code ?? error.message }),
+    );
+
+  it('answers every request in flight at SIGTERM and every one sent while draining: no resets, exit 0', async () => {
+    const where = freshEnv({ SHUTDOWN_DELAY: '1s' });
+    const server = await startServerProcess(where);
+    const token = runTokenCli(['--sub', '4', '--username', 'Jane'], where).stdout.trim();
+    // Kept-alive connections, as a load balancer or an SDK holds them.
+    await Promise.all(Array.from({ length: 20 }, () => send(server.url, token)));
+
+    const inFlight = Array.from({ length: 120 }, () => send(server.url, token));
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const readiness = await fetch(`${server.url}/readyz`);
+    expect([readiness.status, await readiness.json()]).toEqual([503, { status: 'draining' }]);
+    const whileDraining = Array.from({ length: 60 }, () => send(server.url, token));
+
+    const results = await Promise.all([...inFlight, ...whileDraining]);
+    expect(results.filter((result) => 'error' in result)).toEqual([]);
+    const answered = results.flatMap((result) => ('error' in result ? [] : [result]));
+    expect(answered.filter((result) => result.status !== 200 && !result.retryAfter)).toEqual([]);
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('draining: /readyz answers 503');
+  });
+});
+
 describe('the operator CLIs: migrate, user:create, user:list', () => {
   const where = freshEnv();
 

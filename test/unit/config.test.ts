@@ -14,6 +14,7 @@ describe('parseConfig', () => {
         host: 'localhost',
         port: 4000,
         logLevel: 'info',
+        shutdownDelayMs: 0,
         shutdownTimeoutMs: 10_000,
         trustProxy: false,
       },
@@ -81,6 +82,7 @@ describe('parseConfig', () => {
       HOST: '127.0.0.1',
       PORT: '8080',
       LOG_LEVEL: 'warn',
+      SHUTDOWN_DELAY: '15s',
       SHUTDOWN_TIMEOUT: '30s',
       DATA_DIR: '/var/lib/api',
       JWT_ISSUER: 'https://api.example.com',
@@ -93,7 +95,13 @@ describe('parseConfig', () => {
     });
     expect(config).toMatchObject({
       env: 'production',
-      server: { host: '127.0.0.1', port: 8080, logLevel: 'warn', shutdownTimeoutMs: 30_000 },
+      server: {
+        host: '127.0.0.1',
+        port: 8080,
+        logLevel: 'warn',
+        shutdownDelayMs: 15_000,
+        shutdownTimeoutMs: 30_000,
+      },
       jwt: {
         issuer: 'https://api.example.com',
         audience: 'example-clients',
@@ -105,6 +113,11 @@ describe('parseConfig', () => {
       },
       dataDir: '/var/lib/api',
     });
+  });
+
+  it('keeps serving for a few seconds after SIGTERM by default only in production', () => {
+    expect(parseConfig({ NODE_ENV: 'production', SIGNING_KEY: KEY }).server.shutdownDelayMs).toBe(5000);
+    expect(parseConfig({}).server.shutdownDelayMs).toBe(0);
   });
 
   it('listens on all interfaces by default only in production', () => {
