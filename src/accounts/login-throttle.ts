@@ -51,7 +51,7 @@ interface Limiters {
   readonly username: RateLimiterAbstract;
 }
 
-function createLimiters(limits: Limits, pool: Pool | undefined): Promise<Limiters> {
+async function createLimiters(limits: Limits, pool: Pool | undefined): Promise<Limiters> {
   const window = limits.loginThrottleWindowSeconds;
   const options = (keyPrefix: string, points: number, block: boolean) => ({
     keyPrefix,
@@ -71,12 +71,13 @@ function createLimiters(limits: Limits, pool: Pool | undefined): Promise<Limiter
       );
     });
   };
-  return Promise.all([
-    create(options('login_attempts_ip', limits.loginMaxAttemptsPerIp, false)),
-    create(options('login_failures_pair', limits.loginMaxFailuresPerUsernameAndIp, true)),
-    create(options('login_failures_ip', limits.loginMaxFailuresPerIp, true)),
-    create(options('login_failures_username', UNBOUNDED, false)),
-  ]).then(([attempts, pair, address, username]) => ({ attempts, pair, address, username }));
+  // One after the other: each creates the shared table if it is missing, and PostgreSQL's CREATE TABLE IF
+  // NOT EXISTS fails ("type already exists") when two run at once on a new database.
+  const attempts = await create(options('login_attempts_ip', limits.loginMaxAttemptsPerIp, false));
+  const pair = await create(options('login_failures_pair', limits.loginMaxFailuresPerUsernameAndIp, true));
+  const address = await create(options('login_failures_ip', limits.loginMaxFailuresPerIp, true));
+  const username = await create(options('login_failures_username', UNBOUNDED, false));
+  return { attempts, pair, address, username };
 }
 
 /** Takes one point; a refusal becomes RateLimitError, a store failure stays an error. */
