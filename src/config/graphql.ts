@@ -12,12 +12,14 @@ export interface GraphqlConfig {
   readonly maxCost: number;
   /** Operations allowed in one batched HTTP request; 0 turns batching off. */
   readonly batchLimit: number;
+  /** Parsed documents kept for reuse, bounded by their source text and syntax tree, in bytes. */
+  readonly documentCacheBytes: number;
   /** Automatic persisted queries: cache size (bytes, approximate) and how long an entry lives. */
   readonly apqCacheBytes: number;
   readonly apqTtlSeconds: number;
 }
 
-/** INTROSPECTION, SANDBOX_TOKEN, GRAPHQL_MAX_*, GRAPHQL_BATCH_LIMIT, APQ_*. */
+/** INTROSPECTION, SANDBOX_TOKEN, GRAPHQL_MAX_*, GRAPHQL_BATCH_LIMIT, GRAPHQL_DOCUMENT_CACHE_BYTES, APQ_*. */
 export function readGraphql(env: EnvReader, production: boolean): GraphqlConfig {
   return {
     introspection: env.read('INTROSPECTION', flag, !production),
@@ -29,6 +31,11 @@ export function readGraphql(env: EnvReader, production: boolean): GraphqlConfig 
     maxTokens: env.read('GRAPHQL_MAX_TOKENS', count(50, 100_000), 2000),
     maxCost: env.read('GRAPHQL_MAX_COST', count(1, 1_000_000), 5000),
     batchLimit: env.read('GRAPHQL_BATCH_LIMIT', count(0, 100), 0),
+    documentCacheBytes: env.read(
+      'GRAPHQL_DOCUMENT_CACHE_BYTES',
+      count(0, 1024 * 1024 * 1024),
+      30 * 1024 * 1024,
+    ),
     apqCacheBytes: env.read('APQ_CACHE_BYTES', count(0, 1024 * 1024 * 1024), 10 * 1024 * 1024),
     apqTtlSeconds: env.read('APQ_TTL', duration(30 * 86_400), 86_400),
   };

@@ -7,6 +7,7 @@ import { type TokenService } from '../auth/token-service';
 import { type Config } from '../config';
 import { type RequestContext } from '../request-context';
 import { abuseProtection } from './abuse-limits';
+import { boundedDocumentStore } from './document-store';
 import { createErrorFormatter } from './format-error';
 import { landingPage } from './landing-page';
 import { responsePlugin } from './response.plugin';
@@ -34,6 +35,7 @@ export function createApollo(
     logger: deps.logger,
     // graphql-js stops lexing past this many tokens: the cheapest place to refuse a huge document.
     parseOptions: { maxTokens: graphql.maxTokens },
+    documentStore: graphql.documentCacheBytes > 0 ? boundedDocumentStore(graphql.documentCacheBytes) : null,
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: graphql.batchLimit > 0,
     // Mobile SDKs send a query's hash first; the cache of full queries is bounded in size and age.

@@ -47,6 +47,7 @@ describe('parseConfig', () => {
         maxTokens: 2000,
         maxCost: 5000,
         batchLimit: 0,
+        documentCacheBytes: 30 * 1024 * 1024,
         apqCacheBytes: 10 * 1024 * 1024,
         apqTtlSeconds: 86_400,
       },
