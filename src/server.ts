@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import fastifyApollo from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
@@ -14,6 +13,7 @@ import { createApollo } from './server/apollo';
 import { batchLimit } from './server/batch-limit';
 import { createContextFunction } from './server/context';
 import { Lifecycle } from './server/lifecycle';
+import { REQUEST_ID_HEADER, requestIdOf } from './server/request-id';
 import { registerRoutes } from './server/routes';
 
 export type ServerDependencies = ResolverDependencies &
@@ -49,7 +49,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   // are logged by the error handler below; fastify's own request logging costs instructions on every
   // request even at `warn` (bench/README.md).
   const app = Fastify({
-    genReqId: () => randomUUID(),
+    genReqId: requestIdOf,
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,
     // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default), so
@@ -59,6 +59,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   });
   app.setErrorHandler<FastifyError>((error, request, reply) => {
     logRouteFailure(log, request.id, error);
+    void reply.header(REQUEST_ID_HEADER, request.id);
     // On to fastify's default handler, which answers with the status and its usual JSON body.
     reply.send(error);
   });

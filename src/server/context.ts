@@ -6,6 +6,7 @@ import { type Authenticate } from '../auth/authenticate';
 import { AuthError } from '../errors';
 import { type RequestContext } from '../request-context';
 import { toGraphQLError } from './graphql-error';
+import { REQUEST_ID_HEADER } from './request-id';
 import { errorHttp } from './response-status';
 
 export interface ContextFunctionOptions {
@@ -38,18 +39,16 @@ export function createContextFunction({ authenticate, realm, log }: ContextFunct
         { reqId: request.id, auth: { reason: error.reason, check: error.detail } },
         'credential refused',
       );
-      throw unauthenticated(error, realm);
+      throw unauthenticated(error, realm, request.id);
     }
   };
 }
 
 /** Apollo answers a context failure itself, without plugins: `extensions.http` sets its status and headers. */
-function unauthenticated(error: AuthError, realm: string): GraphQLError {
+function unauthenticated(error: AuthError, realm: string, requestId: string): GraphQLError {
   const { message, extensions } = toGraphQLError(error);
   const { status, headers } = errorHttp(realm, [{ message, extensions }])!;
-  const withHttp: Record<string, unknown> = {
-    ...extensions,
-    http: { status, headers: new HeaderMap(headers) },
-  };
+  const http = { status, headers: new HeaderMap([...headers, [REQUEST_ID_HEADER, requestId]]) };
+  const withHttp: Record<string, unknown> = { ...extensions, http };
   return new GraphQLError(message, { extensions: withHttp });
 }
