@@ -83,6 +83,12 @@ export const ERROR_TABLE = {
     level: 'info',
     clientMistake: true,
   },
+  BAD_REQUEST: {
+    message: 'The request is malformed.',
+    status: 400,
+    level: 'info',
+    clientMistake: true,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

@@ -14,7 +14,7 @@ import { hashRefreshToken, isRefreshTokenShaped } from './refresh-token';
 import { rotateRefreshToken } from './refresh-rotation';
 import { firstRefreshToken, type Session, type StoredSession } from './session';
 import { sessionRepository } from './session-repository';
-import { userRepository, type UserAccountWithPassword, withoutPassword } from './user-repository';
+import { unstorable, userRepository, type UserAccountWithPassword, withoutPassword } from './user-repository';
 
 export interface AccountServiceDependencies {
   readonly db: Kysely<DatabaseSchema>;
@@ -47,6 +47,8 @@ export class AccountService {
     if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
       throw new InputError(`password must be at most ${PASSWORD_MAX_BYTES} bytes`, 'password', 'max_length');
     }
+    // No account has such a name, and the throttle's PostgreSQL table could not even count it.
+    if (unstorable(username)) throw new InputError('username may not contain NUL', 'username', 'characters');
     const { db, hasher } = this.deps;
     const key = usernameKey(username);
     const user = await this.credentials.verify(key, password, client, () =>

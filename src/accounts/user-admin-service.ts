@@ -6,7 +6,7 @@ import { ForbiddenError, InputError, NotFoundError, ServiceUnavailableError } fr
 import { checkPassword, checkUsername } from './credentials-policy';
 import { type PasswordHasher } from './password-hasher';
 import { sessionRepository } from './session-repository';
-import { type UserAccount, userRepository, withoutPassword } from './user-repository';
+import { unstorable, type UserAccount, userRepository, withoutPassword } from './user-repository';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -70,7 +70,7 @@ export class UserAdminService {
     let afterKey: string | undefined;
     if (after !== undefined) {
       afterKey = Buffer.from(after, 'base64url').toString('utf8');
-      if (after.length > 200 || cursorOf(afterKey) !== after) {
+      if (after.length > 200 || cursorOf(afterKey) !== after || unstorable(afterKey)) {
         throw new InputError('after is not a cursor this API returned', 'after', 'cursor');
       }
     }

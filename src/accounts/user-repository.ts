@@ -44,6 +44,12 @@ function toRow(changes: UserChanges): Updateable<UsersTable> {
   };
 }
 
+/**
+ * PostgreSQL text cannot hold NUL, and nothing stored contains one (usernames are ASCII, ids UUIDs): a
+ * lookup by such a string finds nothing here, instead of reaching the driver and failing as an outage.
+ */
+export const unstorable = (text: string) => text.includes('\u0000');
+
 export function withoutPassword({ passwordHash: _hash, ...user }: UserAccountWithPassword): UserAccount {
   return user;
 }
@@ -53,6 +59,7 @@ export class UserRepository {
   constructor(private readonly db: Kysely<DatabaseSchema>) {}
 
   async findByKey(key: string): Promise<UserAccountWithPassword | undefined> {
+    if (unstorable(key)) return undefined;
     const row = await this.db
       .selectFrom('users')
       .selectAll()
@@ -73,6 +80,7 @@ export class UserRepository {
   }
 
   async findById(id: string): Promise<UserAccountWithPassword | undefined> {
+    if (unstorable(id)) return undefined;
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toAccount(row);
   }

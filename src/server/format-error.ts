@@ -1,7 +1,7 @@
 import { type GraphQLFormattedError } from 'graphql';
 import { ERROR_TABLE, QueryLimitError } from '../errors';
 import { TOKEN_LIMIT_MESSAGE } from './abuse-limits';
-import { appErrorOf, toGraphQLError } from './graphql-error';
+import { appErrorOf, isRequestRefusal, toGraphQLError } from './graphql-error';
 
 function withoutStack(formatted: GraphQLFormattedError): GraphQLFormattedError {
   if (formatted.extensions?.stacktrace === undefined) return formatted;
@@ -47,6 +47,8 @@ export function createErrorFormatter({
       const { message, extensions } = toGraphQLError(ours);
       return { ...withoutStack(formatted), message, extensions };
     }
+    // Apollo's fixed message for a malformed request is safe to show; the client must fix the request.
+    if (isRequestRefusal(error)) return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };
     // An expected error (invalid query, bad variables) has a code; a stack would only be noise.
     if (code !== 'INTERNAL_SERVER_ERROR') {
       const safe = withoutStack(formatted);

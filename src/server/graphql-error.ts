@@ -18,3 +18,14 @@ export function appErrorOf(error: unknown): AppError | undefined {
   }
   return undefined;
 }
+
+/**
+ * Apollo's own refusal of a malformed request (a persisted-query hash that does not match its query, an
+ * unsupported persisted-query version): a GraphQLError with a 4xx `extensions.http` and no code, which
+ * Apollo would otherwise report, and our log record, as INTERNAL_SERVER_ERROR.
+ */
+export function isRequestRefusal(error: unknown): boolean {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}

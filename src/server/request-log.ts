@@ -5,7 +5,7 @@ import {
 import { type Logger } from 'pino';
 import { errorSpec, ServiceUnavailableError } from '../errors';
 import { type RequestContext } from '../request-context';
-import { appErrorOf } from './graphql-error';
+import { appErrorOf, isRequestRefusal } from './graphql-error';
 
 const LEVELS = ['info', 'warn', 'error'] as const;
 
@@ -31,7 +31,11 @@ export function requestLog(log: Logger): RequestLog {
         if (ours instanceof ServiceUnavailableError) {
           const cause = ours.cause instanceof Error ? ours.cause.message : String(ours.cause);
           log.error({ reqId: requestId, dependency: 'database', cause }, 'database unavailable');
-        } else if (!ours && (error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') === 'INTERNAL_SERVER_ERROR') {
+        } else if (
+          !ours &&
+          !isRequestRefusal(error) &&
+          (error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') === 'INTERNAL_SERVER_ERROR'
+        ) {
           log.error({ reqId: requestId, err: error.originalError ?? error }, 'unexpected error');
         }
       }

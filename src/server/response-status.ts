@@ -59,7 +59,8 @@ export function responseStatus(
     response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
     if (response.body.kind !== 'single') return;
     const { data, errors } = response.body.singleResult;
-    if (data != null || !errors) return;
+    // Apollo's own refusals already carry their precise status (405 for a mutation over GET): kept.
+    if (data != null || !errors || (response.http.status ?? 200) !== 200) return;
     const http = errorHttp(realm, errors);
     if (!http) return;
     response.http.status = http.status;

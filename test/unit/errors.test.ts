@@ -27,6 +27,7 @@ describe('stable error codes', () => {
       'QUERY_LIMIT_EXCEEDED',
       'BATCH_LIMIT_EXCEEDED',
       'LOCAL_ACCOUNT_REQUIRED',
+      'BAD_REQUEST',
     ]);
   });
 
