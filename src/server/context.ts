@@ -1,5 +1,5 @@
 import { HeaderMap } from '@apollo/server';
-import { type FastifyRequest } from 'fastify';
+import { type FastifyReply, type FastifyRequest } from 'fastify';
 import { GraphQLError } from 'graphql';
 import { type Logger } from 'pino';
 import { type Authenticate } from '../auth/authenticate';
@@ -23,7 +23,9 @@ export interface ContextFunctionOptions {
  * (that is the permission map's job).
  */
 export function createContextFunction({ authenticate, realm, log }: ContextFunctionOptions) {
-  return async function context(request: FastifyRequest): Promise<RequestContext> {
+  return async function context(request: FastifyRequest, reply: FastifyReply): Promise<RequestContext> {
+    // Straight on fastify's reply, refusals included: cheaper than through Apollo's response headers.
+    void reply.header(REQUEST_ID_HEADER, request.id);
     try {
       // A fresh object per request: graphql-shield keeps its per-request rule cache on the context.
       return {
@@ -39,16 +41,16 @@ export function createContextFunction({ authenticate, realm, log }: ContextFunct
         { reqId: request.id, auth: { reason: error.reason, check: error.detail } },
         'credential refused',
       );
-      throw unauthenticated(error, realm, request.id);
+      throw unauthenticated(error, realm);
     }
   };
 }
 
 /** Apollo answers a context failure itself, without plugins: `extensions.http` sets its status and headers. */
-function unauthenticated(error: AuthError, realm: string, requestId: string): GraphQLError {
+function unauthenticated(error: AuthError, realm: string): GraphQLError {
   const { message, extensions } = toGraphQLError(error);
   const { status, headers } = errorHttp(realm, [{ message, extensions }])!;
-  const http = { status, headers: new HeaderMap([...headers, [REQUEST_ID_HEADER, requestId]]) };
+  const http = { status, headers: new HeaderMap(headers) };
   const withHttp: Record<string, unknown> = { ...extensions, http };
   return new GraphQLError(message, { extensions: withHttp });
 }

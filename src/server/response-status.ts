@@ -3,7 +3,6 @@ import { type GraphQLFormattedError } from 'graphql';
 import { bearerChallenge, insufficientScopeChallenge } from '../auth/www-authenticate';
 import { type AuthFailureReason, errorSpec } from '../errors';
 import { type RequestContext } from '../request-context';
-import { REQUEST_ID_HEADER } from './request-id';
 
 /** When errors of several codes leave a response without data, the first of these statuses wins. */
 const STATUS_PRECEDENCE = [503, 401, 429, 403, 400];
@@ -48,15 +47,14 @@ export function errorHttp(realm: string, errors: readonly GraphQLFormattedError[
  * Gives a response without data the status and headers of {@link errorHttp}. A response with any data
  * stays 200 so clients keep partial results (the GraphQL-over-HTTP rule for field errors).
  *
- * Every response carries its request id (`X-Request-Id`) and is `Cache-Control: no-store`: they carry personal data and tokens (RFC 6749 §5.1, RFC 6750
+ * Every response is `Cache-Control: no-store` (its `X-Request-Id` is set by the context function): they carry personal data and tokens (RFC 6749 §5.1, RFC 6750
  * §5.3). Apollo's cache-control plugin, turned off in apollo.ts for its per-field cost, sent the same.
  */
 export function responseStatus(
   realm: string,
 ): (context: GraphQLRequestContextWillSendResponse<RequestContext>) => void {
-  return function setStatus({ response, contextValue }) {
+  return function setStatus({ response }) {
     response.http.headers.set('cache-control', 'no-store');
-    response.http.headers.set(REQUEST_ID_HEADER, contextValue.requestId);
     if (response.body.kind !== 'single') return;
     const { data, errors } = response.body.singleResult;
     // Apollo's own refusals already carry their precise status (405 for a mutation over GET): kept.
