@@ -6,7 +6,7 @@ import {
   RateLimiterRes,
 } from 'rate-limiter-flexible';
 import { type Config } from '../config';
-import { AppError, RateLimitError } from '../errors';
+import { RateLimitError } from '../errors';
 
 type Limits = Pick<
   Config['accounts'],
@@ -20,7 +20,7 @@ type Limits = Pick<
 /** The slow-down for a username under attack doubles from this with each failure past the threshold… */
 const FIRST_DELAY_MS = 250;
 /** …up to this: slower, never refused, so an attacker cannot lock the real user out. */
-export const MAX_DELAY_MS = 4000;
+const MAX_DELAY_MS = 4000;
 /** The per-username counter only measures; it never refuses. */
 const UNBOUNDED = 1_000_000_000;
 
@@ -104,7 +104,7 @@ export async function createLoginThrottle(limits: Limits, pool?: Pool): Promise<
         await take(address, ip);
       } catch (error) {
         // Refused for the address: this attempt is not the pair's failure.
-        if (error instanceof AppError) await pair.reward(pairKey(usernameKey, ip), 1);
+        if (error instanceof RateLimitError) await pair.reward(pairKey(usernameKey, ip), 1);
         throw error;
       }
       const failures = (await username.consume(usernameKey)).consumedPoints - 1;

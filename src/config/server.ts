@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { commaList, count, duration, type EnvReader, nonEmpty } from './env-reader';
 
@@ -46,6 +47,19 @@ export function readServer(env: EnvReader, production: boolean): ServerConfig {
   };
 }
 
+/** The names and forms fastify's trustProxy (proxy-addr) accepts; anything else fails at startup there. */
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isProxyAddress(entry: string): boolean {
+  if (PROXY_NAMES.has(entry)) return true;
+  const [address = '', range, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (range === undefined) return true;
+  if (/^\d{1,3}$/.test(range)) return Number(range) <= (family === 4 ? 32 : 128);
+  return family === 4 && isIP(range) === 4;
+}
+
 function readTrustProxy(env: EnvReader, production: boolean): ServerConfig['trustProxy'] {
   const trustProxy = env.read<boolean | number | string[]>(
     'TRUST_PROXY',
@@ -55,6 +69,11 @@ function readTrustProxy(env: EnvReader, production: boolean): ServerConfig['trus
     }),
     false,
   );
+  const invalid = Array.isArray(trustProxy) ? trustProxy.filter((entry) => !isProxyAddress(entry)) : [];
+  if (invalid.length > 0) {
+    env.problem(`TRUST_PROXY: not an address, CIDR, hop count, true or false: ${invalid.join(', ')}`);
+    return false;
+  }
   if (trustProxy === true && production) {
     env.warnings.push(
       'TRUST_PROXY=true believes the left-most X-Forwarded-For address, which any client can set: give the number of proxies in front (TRUST_PROXY=1) or their addresses',

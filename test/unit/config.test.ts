@@ -372,6 +372,24 @@ describe('parseConfig', () => {
       expect(parseConfig({ TRUST_PROXY: value }).server.trustProxy).toEqual(expected);
     });
 
+    it.each([['loopback, 10.0.0.0/255.0.0.0, ::1, fd00::/8'], ['192.0.2.1/32']])(
+      'accepts the address forms of TRUST_PROXY=%s',
+      (value) => {
+        expect(parseConfig({ TRUST_PROXY: value }).server.trustProxy).toEqual(
+          value.split(',').map((v) => v.trim()),
+        );
+      },
+    );
+
+    it.each(['nonsense', '10.0.0.0/99', '10.0.0.1/8/8', '::1/129', '100'])(
+      'refuses TRUST_PROXY=%s at parse time, not as a startup crash in fastify',
+      (value) => {
+        expect(problems({ TRUST_PROXY: value })).toEqual([
+          expect.stringMatching(/^TRUST_PROXY: not an address/),
+        ]);
+      },
+    );
+
     it('warns in production when TRUST_PROXY=true believes any client', () => {
       const config = parseConfig({ NODE_ENV: 'production', SIGNING_KEY: KEY, TRUST_PROXY: 'true' });
       expect(config.warnings).toEqual([expect.stringMatching(/^TRUST_PROXY=true believes the left-most/)]);
