@@ -69,25 +69,25 @@ export type IssuedToken = {
 export type Mutation = {
   __typename?: 'Mutation';
   /** Changes the password, ends every other session and returns a fresh one for the caller. */
-  changePassword: AuthPayload;
+  changePassword?: Maybe<AuthPayload>;
   /** Creates a user. Only scopes the caller holds can be granted. */
-  createUser: User;
+  createUser?: Maybe<User>;
   /** Disables a user and ends all their sessions. Not yourself, nor anyone holding a scope you lack. */
-  disableUser: User;
+  disableUser?: Maybe<User>;
   /** Lets a disabled user log in again. Not yourself, nor anyone holding a scope you lack. */
-  enableUser: User;
+  enableUser?: Maybe<User>;
   /** Mints a short-lived token for a service or user, naming the caller as its minter (`act`). Only scopes the caller's account holds now can be granted, and a user subject gets none it lacks. */
-  issueToken: IssuedToken;
+  issueToken?: Maybe<IssuedToken>;
   /** Signs in with a username and password. */
-  login: AuthPayload;
+  login?: Maybe<AuthPayload>;
   /** Ends the session of this refresh token. Access tokens already issued stay valid until they expire (JWT_TTL). */
-  logout: Scalars['Boolean']['output'];
+  logout?: Maybe<Scalars['Boolean']['output']>;
   /** Exchanges a refresh token for a new access token and a new refresh token. The old one stops working; presenting it again ends the session (REFRESH_TOKEN_REUSED). */
-  refreshToken: AuthPayload;
+  refreshToken?: Maybe<AuthPayload>;
   /** Ends every session of the caller; returns how many were live. Access tokens expire on their own. */
-  revokeAllSessions: Scalars['Int']['output'];
+  revokeAllSessions?: Maybe<Scalars['Int']['output']>;
   /** Replaces a user's scopes. Every scope added or removed must be one the caller holds. */
-  setUserScopes: User;
+  setUserScopes?: Maybe<User>;
 };
 
 
@@ -216,7 +216,7 @@ export type IssueTokenMutationVariables = Exact<{
 }>;
 
 
-export type IssueTokenMutation = { __typename?: 'Mutation', issueToken: { __typename?: 'IssuedToken', accessToken: string, tokenType: string, expiresAt: string, scopes: Array<string> } };
+export type IssueTokenMutation = { __typename?: 'Mutation', issueToken?: { __typename?: 'IssuedToken', accessToken: string, tokenType: string, expiresAt: string, scopes: Array<string> } | null };
 
 export type MeQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -236,26 +236,26 @@ export type LoginMutationVariables = Exact<{
 }>;
 
 
-export type LoginMutation = { __typename?: 'Mutation', login: { __typename?: 'AuthPayload', accessToken: string, tokenType: string, expiresAt: string, refreshToken: string, refreshTokenExpiresAt: string, viewer: { __typename?: 'Viewer', id: string, username: string, scopes: Array<string>, greeting: string } } };
+export type LoginMutation = { __typename?: 'Mutation', login?: { __typename?: 'AuthPayload', accessToken: string, tokenType: string, expiresAt: string, refreshToken: string, refreshTokenExpiresAt: string, viewer: { __typename?: 'Viewer', id: string, username: string, scopes: Array<string>, greeting: string } } | null };
 
 export type RefreshTokenMutationVariables = Exact<{
   refreshToken: Scalars['String']['input'];
 }>;
 
 
-export type RefreshTokenMutation = { __typename?: 'Mutation', refreshToken: { __typename?: 'AuthPayload', accessToken: string, tokenType: string, expiresAt: string, refreshToken: string, refreshTokenExpiresAt: string, viewer: { __typename?: 'Viewer', id: string, username: string, scopes: Array<string>, greeting: string } } };
+export type RefreshTokenMutation = { __typename?: 'Mutation', refreshToken?: { __typename?: 'AuthPayload', accessToken: string, tokenType: string, expiresAt: string, refreshToken: string, refreshTokenExpiresAt: string, viewer: { __typename?: 'Viewer', id: string, username: string, scopes: Array<string>, greeting: string } } | null };
 
 export type LogoutMutationVariables = Exact<{
   refreshToken: Scalars['String']['input'];
 }>;
 
 
-export type LogoutMutation = { __typename?: 'Mutation', logout: boolean };
+export type LogoutMutation = { __typename?: 'Mutation', logout?: boolean | null };
 
 export type RevokeAllSessionsMutationVariables = Exact<{ [key: string]: never; }>;
 
 
-export type RevokeAllSessionsMutation = { __typename?: 'Mutation', revokeAllSessions: number };
+export type RevokeAllSessionsMutation = { __typename?: 'Mutation', revokeAllSessions?: number | null };
 
 export type ChangePasswordMutationVariables = Exact<{
   currentPassword: Scalars['String']['input'];
@@ -263,7 +263,7 @@ export type ChangePasswordMutationVariables = Exact<{
 }>;
 
 
-export type ChangePasswordMutation = { __typename?: 'Mutation', changePassword: { __typename?: 'AuthPayload', accessToken: string, tokenType: string, expiresAt: string, refreshToken: string, refreshTokenExpiresAt: string, viewer: { __typename?: 'Viewer', id: string, username: string, scopes: Array<string>, greeting: string } } };
+export type ChangePasswordMutation = { __typename?: 'Mutation', changePassword?: { __typename?: 'AuthPayload', accessToken: string, tokenType: string, expiresAt: string, refreshToken: string, refreshTokenExpiresAt: string, viewer: { __typename?: 'Viewer', id: string, username: string, scopes: Array<string>, greeting: string } } | null };
 
 export type UserFieldsFragment = { __typename?: 'User', id: string, username: string, scopes: Array<string>, disabled: boolean, createdAt: string, updatedAt: string };
 
@@ -280,7 +280,7 @@ export type CreateUserMutationVariables = Exact<{
 }>;
 
 
-export type CreateUserMutation = { __typename?: 'Mutation', createUser: { __typename?: 'User', id: string, username: string, scopes: Array<string>, disabled: boolean, createdAt: string, updatedAt: string } };
+export type CreateUserMutation = { __typename?: 'Mutation', createUser?: { __typename?: 'User', id: string, username: string, scopes: Array<string>, disabled: boolean, createdAt: string, updatedAt: string } | null };
 
 export type SetUserScopesMutationVariables = Exact<{
   userId: Scalars['ID']['input'];
@@ -288,21 +288,21 @@ export type SetUserScopesMutationVariables = Exact<{
 }>;
 
 
-export type SetUserScopesMutation = { __typename?: 'Mutation', setUserScopes: { __typename?: 'User', id: string, username: string, scopes: Array<string>, disabled: boolean, createdAt: string, updatedAt: string } };
+export type SetUserScopesMutation = { __typename?: 'Mutation', setUserScopes?: { __typename?: 'User', id: string, username: string, scopes: Array<string>, disabled: boolean, createdAt: string, updatedAt: string } | null };
 
 export type DisableUserMutationVariables = Exact<{
   userId: Scalars['ID']['input'];
 }>;
 
 
-export type DisableUserMutation = { __typename?: 'Mutation', disableUser: { __typename?: 'User', id: string, username: string, scopes: Array<string>, disabled: boolean, createdAt: string, updatedAt: string } };
+export type DisableUserMutation = { __typename?: 'Mutation', disableUser?: { __typename?: 'User', id: string, username: string, scopes: Array<string>, disabled: boolean, createdAt: string, updatedAt: string } | null };
 
 export type EnableUserMutationVariables = Exact<{
   userId: Scalars['ID']['input'];
 }>;
 
 
-export type EnableUserMutation = { __typename?: 'Mutation', enableUser: { __typename?: 'User', id: string, username: string, scopes: Array<string>, disabled: boolean, createdAt: string, updatedAt: string } };
+export type EnableUserMutation = { __typename?: 'Mutation', enableUser?: { __typename?: 'User', id: string, username: string, scopes: Array<string>, disabled: boolean, createdAt: string, updatedAt: string } | null };
 
 export const SessionFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Session"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"tokenType"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshTokenExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"greeting"}}]}}]}}]} as unknown as DocumentNode<SessionFragment, unknown>;
 export const UserFieldsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"UserFields"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"User"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"disabled"}},{"kind":"Field","name":{"kind":"Name","value":"createdAt"}},{"kind":"Field","name":{"kind":"Name","value":"updatedAt"}}]}}]} as unknown as DocumentNode<UserFieldsFragment, unknown>;

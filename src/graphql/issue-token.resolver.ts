@@ -1,6 +1,7 @@
 import { type GraphQLResolveInfo } from 'graphql';
 import { type Logger } from 'pino';
-import { Arg, Ctx, Info, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Info, Resolver } from 'type-graphql';
+import { MutationField } from './mutation-field';
 import { type TokenMinting } from '../accounts/token-minting';
 import { type UserAdminService } from '../accounts/user-admin-service';
 import { InputError } from '../errors';
@@ -26,7 +27,7 @@ export class IssueTokenResolver {
     private readonly log: Logger,
   ) {}
 
-  @Mutation(() => IssuedToken, {
+  @MutationField(() => IssuedToken, {
     description:
       "Mints a short-lived token for a service or user, naming the caller as its minter (`act`). Only scopes the caller's account holds now can be granted, and a user subject gets none it lacks.",
   })

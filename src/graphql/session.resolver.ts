@@ -1,4 +1,5 @@
-import { Arg, Ctx, Int, Mutation, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Resolver } from 'type-graphql';
+import { MutationField } from './mutation-field';
 import { type AccountService } from '../accounts/account-service';
 import { type RequestContext, requireLocalIdentity } from '../request-context';
 import { AuthPayload } from './auth-payload.type';
@@ -7,7 +8,7 @@ import { AuthPayload } from './auth-payload.type';
 export class SessionResolver {
   constructor(private readonly accounts: AccountService) {}
 
-  @Mutation(() => AuthPayload, { description: 'Signs in with a username and password.' })
+  @MutationField(() => AuthPayload, { description: 'Signs in with a username and password.' })
   async login(
     @Arg('username', () => String) username: string,
     @Arg('password', () => String) password: string,
@@ -16,7 +17,7 @@ export class SessionResolver {
     return AuthPayload.fromSession(await this.accounts.login(username, password, context.client));
   }
 
-  @Mutation(() => AuthPayload, {
+  @MutationField(() => AuthPayload, {
     description:
       'Exchanges a refresh token for a new access token and a new refresh token. The old one stops working; presenting it again ends the session (REFRESH_TOKEN_REUSED).',
   })
@@ -27,7 +28,7 @@ export class SessionResolver {
     return AuthPayload.fromSession(await this.accounts.refresh(refreshToken, context.client));
   }
 
-  @Mutation(() => Boolean, {
+  @MutationField(() => Boolean, {
     description:
       'Ends the session of this refresh token. Access tokens already issued stay valid until they expire (JWT_TTL).',
   })
@@ -39,7 +40,7 @@ export class SessionResolver {
     return true;
   }
 
-  @Mutation(() => Int, {
+  @MutationField(() => Int, {
     description:
       'Ends every session of the caller; returns how many were live. Access tokens expire on their own.',
   })
@@ -47,7 +48,7 @@ export class SessionResolver {
     return this.accounts.revokeAllSessions(requireLocalIdentity(context).subject);
   }
 
-  @Mutation(() => AuthPayload, {
+  @MutationField(() => AuthPayload, {
     description: 'Changes the password, ends every other session and returns a fresh one for the caller.',
   })
   async changePassword(

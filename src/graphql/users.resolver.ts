@@ -1,5 +1,6 @@
 import { type GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, ID, Info, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
+import { MutationField } from './mutation-field';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type UserAdminService } from '../accounts/user-admin-service';
 import { type RequestContext } from '../request-context';
 import { currentActor } from './actor';
@@ -28,7 +29,7 @@ export class UsersResolver {
     });
   }
 
-  @Mutation(() => User, { description: 'Creates a user. Only scopes the caller holds can be granted.' })
+  @MutationField(() => User, { description: 'Creates a user. Only scopes the caller holds can be granted.' })
   async createUser(
     @Arg('input', () => CreateUserInput) input: CreateUserInput,
     @Ctx() context: RequestContext,
@@ -39,7 +40,7 @@ export class UsersResolver {
     );
   }
 
-  @Mutation(() => User, {
+  @MutationField(() => User, {
     description: "Replaces a user's scopes. Every scope added or removed must be one the caller holds.",
   })
   async setUserScopes(
@@ -52,7 +53,7 @@ export class UsersResolver {
     return User.fromAccount(await this.admin.setUserScopes(userId, scopes, actor));
   }
 
-  @Mutation(() => User, {
+  @MutationField(() => User, {
     description:
       'Disables a user and ends all their sessions. Not yourself, nor anyone holding a scope you lack.',
   })
@@ -64,7 +65,7 @@ export class UsersResolver {
     return this.setDisabled(userId, true, context, info);
   }
 
-  @Mutation(() => User, {
+  @MutationField(() => User, {
     description: 'Lets a disabled user log in again. Not yourself, nor anyone holding a scope you lack.',
   })
   async enableUser(

@@ -1,5 +1,6 @@
 import { type GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { type GraphQLFormattedError } from 'graphql';
+import Negotiator from 'negotiator';
 import { bearerChallenge, insufficientScopeChallenge } from '../auth/www-authenticate';
 import { type AuthFailureReason, errorSpec } from '../errors';
 import { type RequestContext } from '../request-context';
@@ -43,9 +44,22 @@ export function errorHttp(realm: string, errors: readonly GraphQLFormattedError[
   return { status, headers: [] };
 }
 
+/** The media types Apollo chooses between for a single result, in its order. */
+const RESULT_MEDIA_TYPES = ['application/json', 'application/graphql-response+json'];
+
 /**
- * Gives a response without data the status and headers of {@link errorHttp}. A response with any data
- * stays 200 so clients keep partial results (the GraphQL-over-HTTP rule for field errors).
+ * Whether no root field produced data: `data` is null, or every root field is (root mutation fields are
+ * nullable so that a failing one does not hide the ones that ran before it; see mutation-field.ts).
+ */
+function producedNoData(data: Record<string, unknown> | null | undefined): boolean {
+  return data == null || Object.values(data).every((value) => value === null);
+}
+
+/**
+ * Gives a response in which no field produced data the status and headers of {@link errorHttp}. A
+ * response with any data stays 200 so clients keep partial results (the GraphQL-over-HTTP rule for field
+ * errors). A client that negotiated `application/graphql-response+json` always gets 2xx when `data` is
+ * present, even with every field null: there the spec makes it a MUST.
  *
  * Every response is `Cache-Control: no-store` (its `X-Request-Id` is set by the context function): they carry personal data and tokens (RFC 6749 §5.1, RFC 6750
  * §5.3). Apollo's cache-control plugin, turned off in apollo.ts for its per-field cost, sent the same.
@@ -53,15 +67,21 @@ export function errorHttp(realm: string, errors: readonly GraphQLFormattedError[
 export function responseStatus(
   realm: string,
 ): (context: GraphQLRequestContextWillSendResponse<RequestContext>) => void {
-  return function setStatus({ response }) {
+  return function setStatus({ request, response }) {
     response.http.headers.set('cache-control', 'no-store');
     if (response.body.kind !== 'single') return;
     const { data, errors } = response.body.singleResult;
     // Apollo's own refusals already carry their precise status (405 for a mutation over GET): kept.
-    if (data != null || !errors || (response.http.status ?? 200) !== 200) return;
+    if (!errors || !producedNoData(data) || (response.http.status ?? 200) !== 200) return;
+    if (data != null && negotiatesGraphQLResponse(request.http?.headers.get('accept'))) return;
     const http = errorHttp(realm, errors);
     if (!http) return;
     response.http.status = http.status;
     for (const [name, value] of http.headers) response.http.headers.set(name, value);
   };
+}
+
+function negotiatesGraphQLResponse(accept: string | undefined): boolean {
+  if (!accept) return false;
+  return new Negotiator({ headers: { accept } }).mediaType(RESULT_MEDIA_TYPES) === RESULT_MEDIA_TYPES[1];
 }

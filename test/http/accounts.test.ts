@@ -31,7 +31,7 @@ describe('accounts over HTTP', () => {
       { username: 'root', password: ADMIN_PASSWORD, scopes: ['admin'] },
       {},
     );
-    admin = (await login('root', ADMIN_PASSWORD)).body.data!.login.accessToken;
+    admin = (await login('root', ADMIN_PASSWORD)).body.data!.login!.accessToken;
   });
   afterAll(() => server.close());
 
@@ -45,7 +45,7 @@ describe('accounts over HTTP', () => {
 
     const first = await login('jane', PASSWORD);
     expect(first.status).toBe(200);
-    const session = first.body.data!.login;
+    const session = first.body.data!.login!;
     expect(session).toMatchObject({
       tokenType: 'Bearer',
       viewer: { username: 'jane', greeting: 'Hey jane', scopes: [] },
@@ -55,7 +55,7 @@ describe('accounts over HTTP', () => {
     expect(me.body.data?.me.greeting).toBe('Hey jane');
 
     const refreshed = await execute(server.app, RefreshTokenDocument, { refreshToken: session.refreshToken });
-    const second = refreshed.body.data!.refreshToken;
+    const second = refreshed.body.data!.refreshToken!;
     expect(second.refreshToken).not.toBe(session.refreshToken);
     expect((await execute(server.app, MeDocument, {}, { token: second.accessToken })).status).toBe(200);
 
@@ -69,7 +69,7 @@ describe('accounts over HTTP', () => {
     });
     expect(afterReplay.body.errors?.[0]?.extensions?.code).toBe('REFRESH_TOKEN_INVALID');
 
-    const third = (await login('jane', PASSWORD)).body.data!.login;
+    const third = (await login('jane', PASSWORD)).body.data!.login!;
     const out = await execute(
       server.app,
       LogoutDocument,
@@ -110,8 +110,8 @@ describe('accounts over HTTP', () => {
   });
 
   it('changes a password and ends the other sessions', async () => {
-    const laptop = (await login('jane', PASSWORD)).body.data!.login;
-    const phone = (await login('jane', PASSWORD)).body.data!.login;
+    const laptop = (await login('jane', PASSWORD)).body.data!.login!;
+    const phone = (await login('jane', PASSWORD)).body.data!.login!;
     const weak = await execute(
       server.app,
       ChangePasswordDocument,
@@ -130,7 +130,7 @@ describe('accounts over HTTP', () => {
       { currentPassword: PASSWORD, newPassword: 'another long secret' },
       { token: laptop.accessToken },
     );
-    const fresh = changed.body.data!.changePassword;
+    const fresh = changed.body.data!.changePassword!;
     const phoneRefresh = await execute(server.app, RefreshTokenDocument, {
       refreshToken: phone.refreshToken,
     });
@@ -138,10 +138,64 @@ describe('accounts over HTTP', () => {
     expect(
       (await execute(server.app, RefreshTokenDocument, { refreshToken: fresh.refreshToken })).status,
     ).toBe(200);
-    expect((await login('jane', 'another long secret')).body.data?.login.viewer.username).toBe('jane');
+    expect((await login('jane', 'another long secret')).body.data?.login?.viewer.username).toBe('jane');
 
     const revoked = await execute(server.app, RevokeAllSessionsDocument, {}, { token: fresh.accessToken });
     expect(revoked.body.data?.revokeAllSessions).toBeGreaterThanOrEqual(1);
+  });
+
+  describe('a mutation that fails part-way', () => {
+    const MINT = 'issueToken(input: { subject: "svc", username: "svc", scopes: [] }) { accessToken }';
+    let session: { accessToken: string; refreshToken: string };
+
+    beforeAll(async () => {
+      await server.services.users.createUser({ username: 'june', password: PASSWORD, scopes: [] }, {});
+    });
+    beforeEach(async () => {
+      session = (await login('june', PASSWORD)).body.data!.login!;
+    });
+
+    it('keeps the result of the fields that ran, with 200, when a later field is refused', async () => {
+      const response = await execute(
+        server.app,
+        `mutation { revokeAllSessions ${MINT} }`,
+        {},
+        { token: session.accessToken },
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers['www-authenticate']).toBeUndefined();
+      expect(response.body.data).toEqual({ revokeAllSessions: expect.any(Number), issueToken: null });
+      expect((response.body.data as { revokeAllSessions: number }).revokeAllSessions).toBeGreaterThanOrEqual(
+        1,
+      );
+      expect(response.body.errors).toMatchObject([
+        { path: ['issueToken'], extensions: { code: 'FORBIDDEN', missingScopes: ['admin'] } },
+      ]);
+      // It really ran: the session is gone.
+      const refreshed = await execute(server.app, RefreshTokenDocument, {
+        refreshToken: session.refreshToken,
+      });
+      expect(refreshed.body.errors?.[0]?.extensions?.code).toBe('REFRESH_TOKEN_INVALID');
+    });
+
+    it('still answers 403 with a challenge when no field produced data', async () => {
+      const response = await execute(server.app, `mutation { ${MINT} }`, {}, { token: session.accessToken });
+      expect(response.status).toBe(403);
+      expect(response.headers['www-authenticate']).toContain('insufficient_scope');
+      expect(response.body.data).toEqual({ issueToken: null });
+    });
+
+    it('answers 200 to a client that negotiated application/graphql-response+json (the spec requires 2xx with data)', async () => {
+      const response = await execute(
+        server.app,
+        `mutation { ${MINT} }`,
+        {},
+        { token: session.accessToken, headers: { accept: 'application/graphql-response+json' } },
+      );
+      expect(response.status).toBe(200);
+      expect(response.headers['content-type']).toContain('application/graphql-response+json');
+      expect(response.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    });
   });
 
   describe('administration', () => {
@@ -152,7 +206,7 @@ describe('accounts over HTTP', () => {
         { username: 'reader', password: PASSWORD, scopes: ['read'] },
         {},
       );
-      reader = (await login('reader', PASSWORD)).body.data!.login.accessToken;
+      reader = (await login('reader', PASSWORD)).body.data!.login!.accessToken;
     });
 
     it('lets an admin create, list, re-scope, disable and enable users', async () => {
@@ -162,7 +216,7 @@ describe('accounts over HTTP', () => {
         { input: { username: 'Zoe', password: PASSWORD, scopes: ['admin'] } },
         { token: admin },
       );
-      const zoe = created.body.data!.createUser;
+      const zoe = created.body.data!.createUser!;
       expect(zoe).toMatchObject({ username: 'Zoe', scopes: ['admin'], disabled: false });
       expect(created.raw).not.toContain('scrypt');
 
@@ -187,13 +241,13 @@ describe('accounts over HTTP', () => {
         { userId: zoe.id, scopes: [] },
         { token: admin },
       );
-      expect(rescoped.body.data?.setUserScopes.scopes).toEqual([]);
+      expect(rescoped.body.data?.setUserScopes?.scopes).toEqual([]);
 
       const disabled = await execute(server.app, DisableUserDocument, { userId: zoe.id }, { token: admin });
-      expect(disabled.body.data?.disableUser.disabled).toBe(true);
+      expect(disabled.body.data?.disableUser?.disabled).toBe(true);
       expect((await login('Zoe', PASSWORD)).body.errors?.[0]?.extensions?.code).toBe('INVALID_CREDENTIALS');
       await execute(server.app, EnableUserDocument, { userId: zoe.id }, { token: admin });
-      expect((await login('zoe', PASSWORD)).body.data?.login.viewer.username).toBe('Zoe');
+      expect((await login('zoe', PASSWORD)).body.data?.login?.viewer.username).toBe('Zoe');
     });
 
     it.each([
@@ -278,7 +332,7 @@ describe('accounts over HTTP', () => {
   });
 
   it('never logs passwords or refresh tokens', async () => {
-    const session = (await login('root', ADMIN_PASSWORD)).body.data!.login;
+    const session = (await login('root', ADMIN_PASSWORD)).body.data!.login!;
     await execute(server.app, RefreshTokenDocument, { refreshToken: session.refreshToken });
     const logs = server.logs.join('\n');
     expect(logs).not.toContain(ADMIN_PASSWORD);
@@ -291,7 +345,7 @@ describe('accounts over HTTP', () => {
       const doomed = await startTestServer();
       await doomed.services.users.createUser({ username: 'ivy', password: PASSWORD, scopes: [] }, {});
       const token = (await execute(doomed.app, LoginDocument, { username: 'ivy', password: PASSWORD })).body
-        .data!.login.accessToken;
+        .data!.login!.accessToken;
       expect((await doomed.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
 
       await doomed.services.database.close();

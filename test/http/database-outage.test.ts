@@ -41,7 +41,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   const ready = async () => (await server.app.inject({ method: 'GET', url: '/readyz' })).statusCode;
 
   it('answers 503 with Retry-After while it is away, keeps serving me, and recovers by itself', async () => {
-    const session = (await login()).body.data!.login;
+    const session = (await login()).body.data!.login!;
     const { accessToken } = session;
     let refreshToken = session.refreshToken;
     const statuses: number[] = [];
@@ -84,7 +84,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     // The refresh that failed during the outage spent nothing: the token still rotates, once.
     const after = await execute(server.app, RefreshTokenDocument, { refreshToken });
     expect(after.status).toBe(200);
-    refreshToken = after.body.data!.refreshToken.refreshToken;
+    refreshToken = after.body.data!.refreshToken!.refreshToken;
     // No half-written rotation: every replaced token names a successor that exists.
     const orphans = await sql<{ count: string }>`
       select count(*) as count from refresh_tokens r

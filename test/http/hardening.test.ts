@@ -308,7 +308,7 @@ describe('browser and mobile clients', () => {
     await server.services.users.createUser({ username: 'nostore', password: PASSWORD, scopes: [] }, {});
     const login = await execute(server.app, LoginDocument, { username: 'nostore', password: PASSWORD });
     expect(login.headers['cache-control']).toBe('no-store');
-    const me = await execute(server.app, MeDocument, {}, { token: login.body.data!.login.accessToken });
+    const me = await execute(server.app, MeDocument, {}, { token: login.body.data!.login!.accessToken });
     expect(me.body.data?.me.username).toBe('nostore');
     expect(me.headers['cache-control']).toBe('no-store');
     const refused = await execute(server.app, MeDocument);
@@ -324,7 +324,7 @@ describe('browser and mobile clients', () => {
   it('writes one structured line per request with operation, caller and outcome, and no secrets', async () => {
     await server.services.users.createUser({ username: 'logme', password: PASSWORD, scopes: [] }, {});
     const session = await execute(server.app, LoginDocument, { username: 'logme', password: PASSWORD });
-    const { accessToken, refreshToken } = session.body.data!.login;
+    const { accessToken, refreshToken } = session.body.data!.login!;
     await execute(server.app, MeDocument, {}, { token: accessToken });
     const lines = server.logs.map(
       (line) => JSON.parse(line) as { reqId?: string; msg?: string; graphql?: Record<string, unknown> },
@@ -333,7 +333,7 @@ describe('browser and mobile clients', () => {
     expect(me?.graphql).toMatchObject({
       outcome: 'ok',
       status: 200,
-      sub: session.body.data!.login.viewer.id,
+      sub: session.body.data!.login!.viewer.id,
     });
     // One line per request: fastify adds none of its own.
     expect(lines.filter((line) => line.reqId === me?.reqId).map((line) => line.msg)).toEqual([

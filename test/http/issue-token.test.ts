@@ -28,7 +28,7 @@ describe('issueToken over HTTP', () => {
       { token: admin },
     );
     expect(response.status).toBe(200);
-    const issued = response.body.data!.issueToken;
+    const issued = response.body.data!.issueToken!;
     expect(issued).toMatchObject({ tokenType: 'Bearer', scopes: ['read'] });
     const lifetime = (Date.parse(issued.expiresAt) - Date.now()) / 1000;
     expect(lifetime).toBeGreaterThan(100);
@@ -53,7 +53,7 @@ describe('issueToken over HTTP', () => {
       { token: admin },
     );
     expect(response.status).toBe(403);
-    expect(response.body.data).toBeNull();
+    expect(response.body.data).toEqual({ issueToken: null });
     expect(response.body.errors).toEqual([
       expect.objectContaining({
         message: 'You cannot grant scopes you do not hold: superuser.',
