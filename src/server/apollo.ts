@@ -10,6 +10,7 @@ import { abuseProtection } from './abuse-limits';
 import { boundedDocumentStore } from './document-store';
 import { createErrorFormatter } from './format-error';
 import { landingPage } from './landing-page';
+import { rememberMediaTypeNegotiations } from './media-type-negotiation';
 import { responsePlugin } from './response.plugin';
 
 /**
@@ -23,6 +24,7 @@ export function createApollo(
 ): ApolloServer<RequestContext> {
   const { graphql } = config;
   const limits = abuseProtection(graphql);
+  rememberMediaTypeNegotiations();
   return new ApolloServer<RequestContext>({
     schema,
     introspection: graphql.introspection,
