@@ -4,6 +4,8 @@ import { createLoginThrottle } from './accounts/login-throttle';
 import { createPasswordHasher } from './accounts/password-hasher';
 import { TokenMinting } from './accounts/token-minting';
 import { createUserAdminService, type UserAdminService } from './accounts/user-admin-service';
+import { AuditLog } from './audit/audit-log';
+import { AuditTrail } from './audit/audit-trail';
 import { remoteKeySet, staticKeySource } from './auth/remote-key-set';
 import { loadKeyRing, loadPublicKey } from './auth/signing-keys';
 import { createTokenService, type TokenService } from './auth/token-service';
@@ -12,6 +14,7 @@ import { type Config, parseConfig } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrations';
 import { createLogger } from './logger';
+import { RevocationFeed } from './revocation/revocation-feed';
 
 /*
  * The one place that builds the application's parts from configuration and hands each its slice of it:
@@ -82,6 +85,10 @@ export interface Services {
   readonly accounts: AccountService;
   readonly users: UserAdminService;
   readonly minting: TokenMinting;
+  /** Keeps the token service's revocation registry in step with the other instances. */
+  readonly revocations: RevocationFeed;
+  readonly audit: AuditTrail;
+  readonly auditLog: AuditLog;
 }
 
 /**
@@ -96,11 +103,24 @@ export async function startServices(
   const database = openDatabase(config.database, (error) =>
     logger.warn({ err: { message: error.message } }, 'database connection lost'),
   );
+  let revocations: RevocationFeed | undefined;
   try {
     const applied = await migrateToLatest(database.db, database.engine);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const hasher = createPasswordHasher(config.accounts.passwordScryptLog2N);
     const throttle = await createLoginThrottle(config.accounts, database.pool);
+    const audit = new AuditTrail(clock);
+    revocations = new RevocationFeed({
+      db: database.db,
+      listenUrl: database.engine === 'postgres' ? config.database.url : undefined,
+      registry: tokens.revocations,
+      retentionMs: tokens.revocations.retentionMs,
+      pollIntervalMs: config.accounts.revocationPollIntervalSeconds * 1000,
+      connectTimeoutMs: config.database.queryTimeoutMs,
+      log: logger,
+      clock,
+    });
+    await revocations.start();
     const accounts = await createAccountService({
       db: database.db,
       tokens,
@@ -108,11 +128,16 @@ export async function startServices(
       throttle,
       settings: config.accounts,
       log: logger,
+      revocations,
+      audit,
       clock,
     });
-    const users = createUserAdminService({ db: database.db, hasher, clock });
-    return { database, accounts, users, minting: new TokenMinting(database.db, tokens) };
+    const users = createUserAdminService({ db: database.db, hasher, revocations, audit, clock });
+    const minting = new TokenMinting(database.db, tokens, audit);
+    const auditLog = new AuditLog(database.db, audit);
+    return { database, accounts, users, minting, revocations, audit, auditLog };
   } catch (error) {
+    await revocations?.close();
     await database.close();
     throw error;
   }

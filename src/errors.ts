@@ -112,6 +112,7 @@ export const AUTH_FAILURE_REASONS = [
   'TOKEN_INVALID',
   'TOKEN_EXPIRED',
   'TOKEN_NOT_YET_VALID',
+  'TOKEN_REVOKED',
 ] as const;
 export type AuthFailureReason = (typeof AUTH_FAILURE_REASONS)[number];
 
@@ -123,6 +124,7 @@ export const AUTH_FAILURE_MESSAGES: Readonly<Record<AuthFailureReason, string>> 
   TOKEN_INVALID: 'The access token is invalid.',
   TOKEN_EXPIRED: 'The access token has expired.',
   TOKEN_NOT_YET_VALID: 'The access token is not valid yet.',
+  TOKEN_REVOKED: 'The access token has been revoked: sign in again.',
 };
 
 /**
@@ -150,7 +152,8 @@ export type TokenFailureDetail =
   | 'subject_invalid'
   | 'username_invalid'
   | 'scope_invalid'
-  | 'claim_invalid';
+  | 'claim_invalid'
+  | 'revoked';
 
 /**
  * Base class for errors this application raises on purpose; `code` is stable, `message` is client-safe

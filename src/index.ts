@@ -3,27 +3,42 @@ import { config as loadDotenv } from 'dotenv';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FastifyInstance } from 'fastify';
 import { type Logger } from 'pino';
-import { type AccountService } from './accounts/account-service';
 import { ensureDemoAdmin } from './accounts/demo-admin';
-import { buildRuntime, type Runtime, startServices } from './bootstrap';
+import { buildRuntime, type Runtime, type Services, startServices } from './bootstrap';
 import { type Config, parseConfig } from './config';
 import { describeError } from './errors';
 import { createLogger } from './logger';
 import { createServer } from './server';
 import { Lifecycle } from './server/lifecycle';
 
-/** How often refresh-token rows of ended sessions are deleted. */
+/** How often what no longer matters is deleted. */
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
-/** Purges ended sessions now and on every interval; a failure is logged and the next run tries again. */
-function schedulePurge(accounts: AccountService, logger: Logger): NodeJS.Timeout {
-  const purge = () =>
-    void accounts.purgeEndedSessions().then(
-      (deleted) => {
-        if (deleted > 0) logger.info({ deleted }, 'purged the refresh tokens of ended sessions');
-      },
-      (error: unknown) => logger.warn(`session purge failed: ${describeError(error)}`),
-    );
+/**
+ * Deletes, now and on every interval, the refresh tokens of ended sessions, the revocations no valid token
+ * can match any more and the audit events older than AUDIT_RETENTION. A failure is logged and the next run
+ * tries again.
+ */
+function schedulePurge(services: Services, config: Config, logger: Logger): NodeJS.Timeout {
+  const jobs: ReadonlyArray<[what: string, purge: () => Promise<number>]> = [
+    ['the refresh tokens of ended sessions', () => services.accounts.purgeEndedSessions()],
+    ['expired revocations', () => services.revocations.purge()],
+    [
+      'audit events past AUDIT_RETENTION',
+      () =>
+        services.audit.purge(services.database.db, Date.now() - config.accounts.auditRetentionSeconds * 1000),
+    ],
+  ];
+  const purge = () => {
+    for (const [what, run] of jobs) {
+      void run().then(
+        (deleted) => {
+          if (deleted > 0) logger.info({ deleted }, `purged ${what}`);
+        },
+        (error: unknown) => logger.warn(`purging ${what} failed: ${describeError(error)}`),
+      );
+    }
+  };
   purge();
   return setInterval(purge, PURGE_INTERVAL_MS).unref();
 }
@@ -105,14 +120,17 @@ async function main(): Promise<void> {
   }
   const lifecycle = new Lifecycle();
   const app = await createServer(config, { logger, tokens, lifecycle, ...services });
-  const purging = schedulePurge(services.accounts, logger);
+  const purging = schedulePurge(services, config, logger);
   const stop = shutDownOnce({
     app,
     lifecycle,
     config,
     logger,
     purging,
-    closeDatabase: () => services.database.close(),
+    closeDatabase: async () => {
+      await services.revocations.close();
+      await services.database.close();
+    },
   });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

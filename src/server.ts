@@ -17,7 +17,7 @@ import { REQUEST_ID_HEADER, requestIdOf } from './server/request-id';
 import { registerRoutes } from './server/routes';
 
 export type ServerDependencies = ResolverDependencies &
-  Pick<Services, 'database'> & {
+  Pick<Services, 'database' | 'revocations'> & {
     readonly tokens: TokenService;
     /** Shutdown state that src/index.ts drives; tests leave it out. */
     readonly lifecycle?: Lifecycle;
@@ -79,7 +79,13 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   await apollo.start();
   app.addHook('onClose', async () => apollo.stop());
   const lifecycle = deps.lifecycle ?? new Lifecycle();
-  registerRoutes(app, { tokens: deps.tokens, database: deps.database, log, lifecycle });
+  registerRoutes(app, {
+    tokens: deps.tokens,
+    database: deps.database,
+    revocations: deps.revocations,
+    log,
+    lifecycle,
+  });
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));
   await app.register(fastifyApollo(apollo), {
     // OPTIONS is @fastify/cors's: its preflight answers carry the allow-list.

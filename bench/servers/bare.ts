@@ -34,6 +34,8 @@ async function main(): Promise<void> {
     expiresAt: new Date(Date.now() + 3_600_000),
     tokenId: undefined,
     actor: undefined,
+    sessionId: undefined,
+    issuedAt: undefined,
   };
   await app.register(fastifyApollo(apollo), {
     context: async (request) => ({

@@ -1,11 +1,13 @@
 import { type Kysely } from 'kysely';
 import { type Logger } from 'pino';
+import { type AuditTrail } from '../audit/audit-trail';
 import { type TokenService } from '../auth/token-service';
 import { type Config } from '../config';
 import { guarded } from '../db/errors';
 import { type DatabaseSchema } from '../db/schema';
-import { AppError, InputError, NotFoundError } from '../errors';
+import { AppError, InputError, NotFoundError, RateLimitError } from '../errors';
 import { type ClientInfo } from '../request-context';
+import { type Revocations, revokingTransaction } from '../revocation/revoking-transaction';
 import { CredentialCheck } from './credential-check';
 import { checkPassword, PASSWORD_MAX_BYTES, USERNAME_MAX, usernameKey } from './credentials-policy';
 import { type LoginThrottle } from './login-throttle';
@@ -23,6 +25,8 @@ export interface AccountServiceDependencies {
   readonly throttle: LoginThrottle;
   readonly settings: Config['accounts'];
   readonly log: Logger;
+  readonly revocations: Revocations;
+  readonly audit: AuditTrail;
   /** Milliseconds since the epoch. */
   readonly clock?: () => number;
 }
@@ -49,17 +53,40 @@ export class AccountService {
     }
     // No account has such a name, and the throttle's PostgreSQL table could not even count it.
     if (unstorable(username)) throw new InputError('username may not contain NUL', 'username', 'characters');
-    const { db, hasher } = this.deps;
+    const { db, hasher, audit } = this.deps;
     const key = usernameKey(username);
-    const user = await this.credentials.verify(key, password, client, () =>
-      userRepository(db).findByKey(key),
-    );
+    const user = await this.credentials
+      .verify(key, password, client, () => userRepository(db).findByKey(key))
+      .catch(async (error: unknown) => {
+        const type = error instanceof RateLimitError ? 'login.throttled' : 'login.failed';
+        if (
+          error instanceof RateLimitError ||
+          (error instanceof AppError && error.code === 'INVALID_CREDENTIALS')
+        ) {
+          await guarded(() => audit.record(db, { type, username: key, client }));
+        }
+        throw error;
+      });
     const now = this.clock();
     if (hasher.needsRehash(user.passwordHash)) {
       const passwordHash = await hasher.hash(password);
       await guarded(() => userRepository(db).update(user.id, { passwordHash }, now));
     }
-    return this.signed(await guarded(() => this.startSession(db, user, client, now)));
+    const session = await guarded(() =>
+      db.transaction().execute(async (trx) => {
+        const started = await this.startSession(trx, user, client, now);
+        const details = { sessionId: started.sessionId };
+        await audit.record(trx, {
+          type: 'login.succeeded',
+          userId: user.id,
+          username: user.username,
+          client,
+          details,
+        });
+        return started;
+      }),
+    );
+    return this.signed(session);
   }
 
   /** @throws REFRESH_TOKEN_INVALID, or REFRESH_TOKEN_REUSED after revoking the whole session */
@@ -68,7 +95,21 @@ export class AccountService {
     const now = this.clock();
     const { db, settings } = this.deps;
     const outcome = await guarded(() =>
-      db.transaction().execute((trx) => rotateRefreshToken(trx, refreshToken, settings, client, now)),
+      revokingTransaction(db, this.deps, async (trx, revoke) => {
+        const rotation = await rotateRefreshToken(trx, refreshToken, settings, client, now);
+        if (rotation.kind === 'reused') {
+          // Theft: every access token of the session dies with it, on every instance.
+          revoke({ kind: 'session', key: rotation.familyId, at: now }, rotation.userId);
+          const details = { sessionId: rotation.familyId };
+          await this.deps.audit.record(trx, {
+            type: 'refresh_token.reused',
+            userId: rotation.userId,
+            client,
+            details,
+          });
+        }
+        return rotation;
+      }),
     );
     if (outcome.kind === 'rotated') return this.signed(outcome.session);
     if (outcome.kind === 'reused') {
@@ -79,27 +120,39 @@ export class AccountService {
     throw new AppError('REFRESH_TOKEN_INVALID');
   }
 
-  /** Ends the session the refresh token belongs to, if it is the caller's; silent otherwise. */
-  async logout(refreshToken: string, userId: string): Promise<void> {
+  /**
+   * Ends the session the refresh token belongs to, and its access tokens, if it is the caller's; silent
+   * otherwise.
+   */
+  async logout(refreshToken: string, userId: string, client?: ClientInfo): Promise<void> {
     if (!isRefreshTokenShaped(refreshToken)) return;
     await guarded(() =>
-      this.deps.db.transaction().execute(async (trx) => {
+      revokingTransaction(this.deps.db, this.deps, async (trx, revoke) => {
         const sessions = sessionRepository(trx);
         const token = await sessions.findByHash(hashRefreshToken(refreshToken));
         // Someone else's token is left alone, and the answer is the same: no oracle for valid tokens.
         if (token?.userId !== userId) return;
         await userRepository(trx).lock(userId);
-        await sessions.revokeFamily(token.familyId, this.clock());
+        const now = this.clock();
+        await sessions.revokeFamily(token.familyId, now);
+        revoke({ kind: 'session', key: token.familyId, at: now }, userId);
+        const details = { sessionId: token.familyId };
+        await this.deps.audit.record(trx, { type: 'session.ended', userId, client, details });
       }),
     );
   }
 
-  /** @returns how many live sessions were ended */
-  async revokeAllSessions(userId: string): Promise<number> {
+  /** Ends every session of the user and every access token issued to it so far. @returns how many sessions were live */
+  async revokeAllSessions(userId: string, client?: ClientInfo): Promise<number> {
     return guarded(() =>
-      this.deps.db.transaction().execute(async (trx) => {
+      revokingTransaction(this.deps.db, this.deps, async (trx, revoke) => {
         await userRepository(trx).lock(userId);
-        return sessionRepository(trx).revokeAllForUser(userId, this.clock());
+        // Read under the lock: a token issued to the user from here on is after the revocation.
+        const now = this.clock();
+        const ended = await sessionRepository(trx).revokeAllForUser(userId, now);
+        revoke({ kind: 'user', key: userId, at: now }, userId);
+        await this.deps.audit.record(trx, { type: 'sessions.revoked', userId, client, details: { ended } });
+        return ended;
       }),
     );
   }
@@ -116,13 +169,19 @@ export class AccountService {
       throw new InputError('newPassword must differ from the current password', 'newPassword', 'unchanged');
     }
     const passwordHash = await hasher.hash(next);
-    const now = this.clock();
     const session = await guarded(() =>
-      db.transaction().execute(async (trx) => {
+      revokingTransaction(db, this.deps, async (trx, revoke) => {
         // The update takes the user's row lock first, as every change to its sessions does.
+        await userRepository(trx).lock(user.id);
+        const now = this.clock();
         await userRepository(trx).update(user.id, { passwordHash }, now);
         await sessionRepository(trx).revokeAllForUser(user.id, now);
-        return this.startSession(trx, user, client, now);
+        // Every token issued so far dies; the new session's, signed after this, does not.
+        revoke({ kind: 'user', key: user.id, at: now }, user.id);
+        const started = await this.startSession(trx, user, client, now);
+        const details = { sessionId: started.sessionId };
+        await this.deps.audit.record(trx, { type: 'password.changed', userId: user.id, client, details });
+        return started;
       }),
     );
     return this.signed(session);
@@ -153,7 +212,8 @@ export class AccountService {
   /** Signs the access token of a stored session, outside any transaction. */
   private signed(session: StoredSession): Session {
     const { id, username, scopes } = session.user;
-    return { ...session, accessToken: this.deps.tokens.issue({ subject: id, username, scopes }) };
+    const sessionId = session.sessionId;
+    return { ...session, accessToken: this.deps.tokens.issue({ subject: id, username, scopes, sessionId }) };
   }
 }
 

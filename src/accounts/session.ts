@@ -8,6 +8,8 @@ import { type UserAccount } from './user-repository';
 
 /** What a login, refresh or password change hands the client. */
 export interface Session {
+  /** The refresh-token family: the access token's `sid`, what logout revokes. */
+  readonly sessionId: string;
   readonly accessToken: AccessToken;
   readonly refreshToken: string;
   readonly refreshTokenExpiresAt: Date;
@@ -41,7 +43,10 @@ export function nextRefreshToken(
     sessionExpiresAt: family.expiresAt,
     client,
   };
-  return { session: { refreshToken: token, refreshTokenExpiresAt: new Date(expiresAt), user }, record };
+  return {
+    session: { sessionId: family.id, refreshToken: token, refreshTokenExpiresAt: new Date(expiresAt), user },
+    record,
+  };
 }
 
 /** The first refresh token of a new family, which ends `sessionMaxAgeSeconds` from now. */

@@ -1,4 +1,5 @@
 import { type Kysely } from 'kysely';
+import { type AuditTrail } from '../audit/audit-trail';
 import { type AccessToken, type AccessTokenRequest } from '../auth/token-issuer';
 import { type TokenService } from '../auth/token-service';
 import { guarded } from '../db/errors';
@@ -19,6 +20,7 @@ export class TokenMinting {
   constructor(
     private readonly db: Kysely<DatabaseSchema>,
     private readonly tokens: TokenService,
+    private readonly audit: AuditTrail,
   ) {}
 
   /**
@@ -49,6 +51,32 @@ export class TokenMinting {
         );
       }
     }
-    return this.tokens.issue({ ...request, actor: actor.userId }, { grantableScopes: actor.grantableScopes });
+    return guarded(() =>
+      this.db.transaction().execute(async (trx) => {
+        // Under the minter's row lock, as disabling or demoting it takes: either that revocation comes
+        // first and the minter is refused here, or this token is signed before it and dies with it.
+        const users = userRepository(trx);
+        await users.lock(actor.userId);
+        const minter = await users.findById(actor.userId);
+        const grantableScopes = actor.grantableScopes.filter((scope) => minter?.scopes.includes(scope));
+        if (!minter || minter.disabledAt !== null) {
+          throw new ForbiddenError('Your account is disabled or no longer exists.', request.scopes, []);
+        }
+        const minted = this.tokens.issue({ ...request, actor: actor.userId }, { grantableScopes });
+        await this.audit.record(trx, {
+          type: 'token.minted',
+          actorId: actor.userId,
+          ...(subject && { userId: subject.id }),
+          details: {
+            subject: request.subject,
+            username: request.username,
+            scopes: minted.scopes,
+            tokenId: minted.tokenId,
+            expiresAt: minted.expiresAt.toISOString(),
+          },
+        });
+        return minted;
+      }),
+    );
   }
 }

@@ -1,8 +1,10 @@
 import { type Kysely } from 'kysely';
+import { type AuditTrail } from '../audit/audit-trail';
 import { checkScopes, missingScopes } from '../auth/scopes';
 import { guarded, isUniqueViolation } from '../db/errors';
 import { type DatabaseSchema } from '../db/schema';
 import { ForbiddenError, InputError, NotFoundError, ServiceUnavailableError } from '../errors';
+import { type Revocations, type Revoke, revokingTransaction } from '../revocation/revoking-transaction';
 import { checkPassword, checkUsername } from './credentials-policy';
 import { type PasswordHasher } from './password-hasher';
 import { sessionRepository } from './session-repository';
@@ -11,6 +13,16 @@ import { unstorable, type UserAccount, userRepository, withoutPassword } from '.
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
 const MAX_ID_LENGTH = 64;
+/** njwt's `jti` is a UUID; anything much longer is no token id of ours. */
+const MAX_TOKEN_ID_LENGTH = 128;
+
+export interface UserAdminDependencies {
+  readonly db: Kysely<DatabaseSchema>;
+  readonly hasher: PasswordHasher;
+  readonly revocations: Revocations;
+  readonly audit: AuditTrail;
+  readonly clock?: () => number;
+}
 
 export interface UserAccountPage {
   readonly users: readonly UserAccount[];
@@ -57,9 +69,7 @@ const cursorOf = (key: string) => Buffer.from(key, 'utf8').toString('base64url')
 export class UserAdminService {
   private readonly clock: () => number;
 
-  constructor(
-    private readonly deps: { db: Kysely<DatabaseSchema>; hasher: PasswordHasher; clock?: () => number },
-  ) {
+  constructor(private readonly deps: UserAdminDependencies) {
     this.clock = deps.clock ?? Date.now;
   }
 
@@ -92,10 +102,20 @@ export class UserAdminService {
     refuseUngrantable(scopes, actor, 'grant');
     const passwordHash = await this.deps.hasher.hash(input.password);
     try {
-      return await userRepository(this.deps.db).insert(
-        { username: input.username, passwordHash, scopes },
-        this.clock(),
-      );
+      return await this.deps.db.transaction().execute(async (trx) => {
+        const user = await userRepository(trx).insert(
+          { username: input.username, passwordHash, scopes },
+          this.clock(),
+        );
+        await this.deps.audit.record(trx, {
+          type: 'user.created',
+          ...(actor.userId !== undefined && { actorId: actor.userId }),
+          userId: user.id,
+          username: user.username,
+          details: { scopes: user.scopes },
+        });
+        return user;
+      });
     } catch (error) {
       if (isUniqueViolation(error)) throw new InputError('username is already taken', 'username', 'taken');
       throw new ServiceUnavailableError(error);
@@ -111,8 +131,44 @@ export class UserAdminService {
       ...user.scopes.filter((scope) => !scopes.includes(scope)),
     ];
     refuseUngrantable(changed, actor, 'change');
-    await guarded(() => userRepository(this.deps.db).update(userId, { scopes }, this.clock()));
+    const removed = user.scopes.filter((scope) => !scopes.includes(scope));
+    await guarded(() =>
+      revokingTransaction(this.deps.db, this.deps, async (trx, revoke) => {
+        await userRepository(trx).lock(userId);
+        const now = this.clock();
+        await userRepository(trx).update(userId, { scopes }, now);
+        // A token still claiming a removed scope dies, with every token the user minted.
+        if (removed.length > 0) this.revokeEverything(revoke, userId, now);
+        await this.deps.audit.record(trx, {
+          type: 'user.scopes_set',
+          ...(actor.userId !== undefined && { actorId: actor.userId }),
+          userId,
+          username: user.username,
+          details: { before: user.scopes, after: scopes },
+        });
+      }),
+    );
     return this.existing(userId);
+  }
+
+  /**
+   * Revokes one minted token by its `jti`, on every instance. Tokens of a session are revoked with it
+   * (logout, revokeAllSessions) instead.
+   */
+  async revokeToken(tokenId: string, actor: Actor): Promise<void> {
+    if (tokenId.length === 0 || tokenId.length > MAX_TOKEN_ID_LENGTH || unstorable(tokenId)) {
+      throw new InputError(`tokenId must be 1-${MAX_TOKEN_ID_LENGTH} characters`, 'tokenId', 'length');
+    }
+    await guarded(() =>
+      revokingTransaction(this.deps.db, this.deps, async (trx, revoke) => {
+        revoke({ kind: 'token', key: tokenId, at: this.clock() });
+        await this.deps.audit.record(trx, {
+          type: 'token.revoked',
+          ...(actor.userId !== undefined && { actorId: actor.userId }),
+          details: { tokenId },
+        });
+      }),
+    );
   }
 
   /**
@@ -145,15 +201,31 @@ export class UserAdminService {
     }
     const target = await this.existing(userId);
     refuseUngrantable(target.scopes, actor, disabled ? 'disable a user holding' : 'enable a user holding');
-    const now = this.clock();
     await guarded(() =>
-      this.deps.db.transaction().execute(async (trx) => {
-        // The update takes the user's row lock first, as every change to its sessions does.
+      revokingTransaction(this.deps.db, this.deps, async (trx, revoke) => {
+        // The user's row lock first, as every change to its sessions takes it; the time is read under it.
+        await userRepository(trx).lock(userId);
+        const now = this.clock();
         await userRepository(trx).update(userId, { disabledAt: disabled ? new Date(now) : null }, now);
-        if (disabled) await sessionRepository(trx).revokeAllForUser(userId, now);
+        if (disabled) {
+          await sessionRepository(trx).revokeAllForUser(userId, now);
+          this.revokeEverything(revoke, userId, now);
+        }
+        await this.deps.audit.record(trx, {
+          type: disabled ? 'user.disabled' : 'user.enabled',
+          ...(actor.userId !== undefined && { actorId: actor.userId }),
+          userId,
+          username: target.username,
+        });
       }),
     );
     return this.existing(userId);
+  }
+
+  /** Every token issued to the user so far, and every token it minted (RFC 8693 `act`). */
+  private revokeEverything(revoke: Revoke, userId: string, now: number): void {
+    revoke({ kind: 'user', key: userId, at: now }, userId);
+    revoke({ kind: 'minter', key: userId, at: now }, userId);
   }
 
   async countUsers(): Promise<number> {
@@ -173,10 +245,6 @@ export class UserAdminService {
 }
 
 /** @returns user administration over the users table */
-export function createUserAdminService(deps: {
-  db: Kysely<DatabaseSchema>;
-  hasher: PasswordHasher;
-  clock?: () => number;
-}): UserAdminService {
+export function createUserAdminService(deps: UserAdminDependencies): UserAdminService {
   return new UserAdminService(deps);
 }

@@ -30,6 +30,8 @@ export function identityFromToken(token: VerifiedToken): AuthenticatedIdentity {
     expiresAt: token.expiresAt,
     tokenId: token.tokenId,
     actor: token.actor,
+    sessionId: token.sessionId,
+    issuedAt: token.issuedAt,
   });
   identities.set(token, identity);
   return identity;

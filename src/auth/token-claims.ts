@@ -20,6 +20,10 @@ export interface VerifiedToken {
   readonly keyId: string | undefined;
   /** RFC 8693 `act.sub`: who minted the token, for tokens from issueToken. */
   readonly actor: string | undefined;
+  /** `sid`: the session (refresh-token family) a login, refresh or password change issued it for. */
+  readonly sessionId: string | undefined;
+  /** `iat` in seconds, with this API's milliseconds; undefined when the token has none. */
+  readonly issuedAt: number | undefined;
 }
 
 export const MAX_SUBJECT_LENGTH = 255;
@@ -35,6 +39,7 @@ const REASON_BY_DETAIL: Partial<Record<TokenFailureDetail, AuthError['reason']>>
   expired: 'TOKEN_EXPIRED',
   not_before: 'TOKEN_NOT_YET_VALID',
   issued_in_future: 'TOKEN_NOT_YET_VALID',
+  revoked: 'TOKEN_REVOKED',
 };
 
 export function fail(detail: TokenFailureDetail): never {
@@ -78,6 +83,13 @@ export function readActor(payload: Record<string, unknown>): string | undefined 
   const sub = typeof act === 'object' && act !== null ? (act as Record<string, unknown>).sub : undefined;
   if (!isBoundedText(sub, MAX_SUBJECT_LENGTH)) fail('claim_invalid');
   return sub;
+}
+
+/** `sid` (OpenID Connect): the session a token was issued for, when it names one. */
+export function readSessionId(payload: Record<string, unknown>): string | undefined {
+  if (payload.sid === undefined) return undefined;
+  if (!isBoundedText(payload.sid, MAX_SUBJECT_LENGTH)) fail('claim_invalid');
+  return payload.sid;
 }
 
 export function readSubject(payload: Record<string, unknown>): string {

@@ -14,6 +14,8 @@ export interface AccessTokenRequest {
   readonly ttlSeconds?: number;
   /** Who mints it on the subject's behalf (RFC 8693 `act`), for issueToken's tokens. */
   readonly actor?: string;
+  /** The session it belongs to (`sid`), for the tokens of logins, refreshes and password changes. */
+  readonly sessionId?: string;
 }
 
 /** A freshly signed access token and what it says. */
@@ -34,7 +36,7 @@ export type IssuerSettings = Pick<
   'issuer' | 'audience' | 'accessTokenTtlSeconds' | 'maxTokenTtlSeconds'
 >;
 
-const REQUEST_KEYS = new Set(['subject', 'username', 'scopes', 'ttlSeconds', 'actor']);
+const REQUEST_KEYS = new Set(['subject', 'username', 'scopes', 'ttlSeconds', 'actor', 'sessionId']);
 
 /** Signs this API's own access tokens with the key ring's active key. */
 export class TokenIssuer {
@@ -68,15 +70,18 @@ export class TokenIssuer {
         missing,
       );
     }
-    const issuedAt = Math.floor(this.clock() / 1000);
-    const expiresAt = issuedAt + (request.ttlSeconds ?? this.settings.accessTokenTtlSeconds);
+    const now = Math.floor(this.clock());
+    const expiresAt = Math.floor(now / 1000) + (request.ttlSeconds ?? this.settings.accessTokenTtlSeconds);
     const claims: Claims = {
       iss: this.settings.issuer,
       aud: this.settings.audience,
       sub: request.subject,
       username: request.username,
-      iat: issuedAt,
+      // With milliseconds (RFC 7519 allows a non-integer NumericDate): a user's revocation then separates
+      // the tokens issued just before it from those issued just after, even within the same second.
+      iat: now / 1000,
     };
+    if (request.sessionId !== undefined) claims.sid = request.sessionId;
     if (scopes.length > 0) claims.scope = scopes.join(' ');
     if (request.actor !== undefined) claims.act = { sub: request.actor };
     const { token, tokenId } = signJws(claims, this.signer, expiresAt);
@@ -88,7 +93,7 @@ export class TokenIssuer {
     const extra = Object.keys(request).filter((key) => !REQUEST_KEYS.has(key));
     if (extra.length > 0) {
       throw new InputError(
-        `Tokens carry only subject, username, scopes and actor; refused: ${extra.join(', ')}`,
+        `Tokens carry only subject, username, scopes, actor and session; refused: ${extra.join(', ')}`,
       );
     }
     if (!isBoundedText(request.subject, MAX_SUBJECT_LENGTH)) {
@@ -96,6 +101,9 @@ export class TokenIssuer {
     }
     if (!isBoundedText(request.username, MAX_USERNAME_LENGTH)) {
       throw new InputError(`username must be 1-${MAX_USERNAME_LENGTH} printable characters`, 'username');
+    }
+    if (request.sessionId !== undefined && !isBoundedText(request.sessionId, MAX_SUBJECT_LENGTH)) {
+      throw new InputError(`sessionId must be 1-${MAX_SUBJECT_LENGTH} printable characters`, 'sessionId');
     }
     if (request.actor !== undefined && !isBoundedText(request.actor, MAX_SUBJECT_LENGTH)) {
       throw new InputError(`actor must be 1-${MAX_SUBJECT_LENGTH} printable characters`, 'actor');

@@ -1,6 +1,7 @@
 import { type JsonWebKey } from 'node:crypto';
 import { publicJwk } from './asymmetric-keys';
 import { type KeyRing } from './key-ring';
+import { RevocationRegistry } from './revocation-registry';
 import { type IssuerSettings, TokenIssuer } from './token-issuer';
 import { TokenVerifier, type TrustedIssuer, type VerifierSettings } from './token-verifier';
 
@@ -10,6 +11,8 @@ export interface TokenService {
   verify: TokenVerifier['verify'];
   /** The public keys of this API's own tokens (RFC 7517); empty for HS256, whose secret is never published. */
   jwks(): { keys: JsonWebKey[] };
+  /** The revocations verification refuses; filled by the revocation feed (src/revocation/). */
+  readonly revocations: RevocationRegistry;
 }
 
 export interface TokenServiceOptions extends IssuerSettings, VerifierSettings {
@@ -27,7 +30,10 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   const { keyRing } = options;
   const clock = options.clock ?? Date.now;
   const issuer = new TokenIssuer(options, keyRing, clock);
-  const verifier = new TokenVerifier(options, keyRing, options.trustedIssuers ?? [], clock);
+  // No token we issue outlives JWT_MAX_TTL, nor a foreign one its cap; the tolerance stretches both.
+  const longest = Math.max(options.maxTokenTtlSeconds, options.trustedTokenMaxTtlSeconds);
+  const revocations = new RevocationRegistry((longest + options.clockToleranceSeconds) * 1000);
+  const verifier = new TokenVerifier(options, keyRing, options.trustedIssuers ?? [], clock, revocations);
   const published = {
     keys: keyRing.keys.flatMap((key) => (key.alg === 'HS256' ? [] : [publicJwk(key)])),
   };
@@ -35,5 +41,6 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     issue: (request, issueOptions) => issuer.issue(request, issueOptions),
     verify: (token) => verifier.verify(token),
     jwks: () => published,
+    revocations,
   };
 }

@@ -2,12 +2,14 @@ import { type Config, type TrustedIssuerConfig } from '../config';
 import { MAX_TOKEN_LENGTH, type ParsedJws, parseJws } from './jws';
 import { type KeyRing, type SigningKey, type VerificationKey } from './key-ring';
 import { type KeySource } from './remote-key-set';
+import { type RevocationRegistry } from './revocation-registry';
 import { signatureValid } from './signature';
 import {
   checkAudience,
   checkTimes,
   fail,
   readActor,
+  readSessionId,
   readScopes,
   readSubject,
   readUsername,
@@ -42,6 +44,7 @@ export class TokenVerifier {
     private readonly keyRing: KeyRing,
     trustedIssuers: readonly TrustedIssuer[],
     private readonly clock: () => number,
+    private readonly revocations: RevocationRegistry,
   ) {
     this.trusted = new Map(trustedIssuers.map((entry) => [entry.issuer, entry]));
     this.cache = new VerifiedTokenCache(clock, settings.clockToleranceSeconds);
@@ -51,7 +54,13 @@ export class TokenVerifier {
   async verify(token: string): Promise<VerifiedToken> {
     const known =
       typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH ? await this.cache.get(token) : undefined;
-    if (known) return known;
+    const verified = known ?? (await this.verifyFully(token));
+    // Checked on every use, remembered or not: a revocation takes effect on the next request.
+    if (this.revocations.revokes(verified)) fail('revoked');
+    return verified;
+  }
+
+  private async verifyFully(token: string): Promise<VerifiedToken> {
     const jws = parseJws(token);
     const { key, audience, external } = await this.route(jws);
     if (!key) fail('kid_unknown');
@@ -77,6 +86,8 @@ export class TokenVerifier {
       tokenId: payload.jti,
       keyId: key.id,
       actor: readActor(payload),
+      sessionId: readSessionId(payload),
+      issuedAt: payload.iat as number | undefined,
     };
     this.cache.remember({ text: token, token: verified, expiresAt, key, keySource: external?.keys });
     return verified;

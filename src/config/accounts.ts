@@ -31,6 +31,10 @@ export interface AccountsConfig {
   readonly loginThrottleWindowSeconds: number;
   /** Refresh-token rows of ended sessions are deleted this long after they stopped working. */
   readonly refreshTokenRetentionSeconds: number;
+  /** While the revocation listener is down (PostgreSQL), the revocations table is read this often. */
+  readonly revocationPollIntervalSeconds: number;
+  /** Audit events are deleted this long after they happened. */
+  readonly auditRetentionSeconds: number;
 }
 
 /** DATABASE_URL (default: a SQLite file in DATA_DIR), DB_QUERY_TIMEOUT. */
@@ -49,7 +53,7 @@ export function readDatabase(env: EnvReader, dataDir: string): DatabaseConfig {
   };
 }
 
-/** REFRESH_TOKEN_*, SESSION_MAX_AGE, REFRESH_REUSE_GRACE, PASSWORD_SCRYPT_LOG2N, LOGIN_*. */
+/** REFRESH_TOKEN_*, SESSION_MAX_AGE, REFRESH_REUSE_GRACE, PASSWORD_SCRYPT_LOG2N, LOGIN_*, REVOCATION_POLL_INTERVAL, AUDIT_RETENTION. */
 export function readAccounts(env: EnvReader, production: boolean): AccountsConfig {
   const settings: AccountsConfig = {
     refreshTokenTtlSeconds: env.read('REFRESH_TOKEN_TTL', duration(365 * 86_400), 14 * 86_400),
@@ -62,7 +66,12 @@ export function readAccounts(env: EnvReader, production: boolean): AccountsConfi
     loginMaxAttemptsPerIp: env.read('LOGIN_MAX_ATTEMPTS_PER_IP', positive, 300),
     loginThrottleWindowSeconds: env.read('LOGIN_THROTTLE_WINDOW', duration(86_400), 15 * 60),
     refreshTokenRetentionSeconds: env.read('REFRESH_TOKEN_RETENTION', duration(365 * 86_400), 7 * 86_400),
+    revocationPollIntervalSeconds: env.read('REVOCATION_POLL_INTERVAL', duration(60), 2),
+    auditRetentionSeconds: env.read('AUDIT_RETENTION', duration(10 * 365 * 86_400), 90 * 86_400),
   };
+  if (settings.revocationPollIntervalSeconds < 1)
+    env.problem('REVOCATION_POLL_INTERVAL: at least one second');
+  if (settings.auditRetentionSeconds < 86_400) env.problem('AUDIT_RETENTION: at least one day');
   if (settings.refreshTokenTtlSeconds < 60) env.problem('REFRESH_TOKEN_TTL: must be at least a minute');
   if (settings.sessionMaxAgeSeconds < settings.refreshTokenTtlSeconds) {
     env.problem('SESSION_MAX_AGE: must be at least REFRESH_TOKEN_TTL');

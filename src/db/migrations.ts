@@ -42,6 +42,41 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('users').execute();
     },
   },
+  '0002_revocations_and_audit_events': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('revocations')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('kind', 'text', (column) => column.notNull())
+        .addColumn('key', 'text', (column) => column.notNull())
+        .addColumn('revoked_at', 'bigint', (column) => column.notNull())
+        .addColumn('expires_at', 'bigint', (column) => column.notNull())
+        .execute();
+      await db.schema.createIndex('revocations_expiry').on('revocations').column('expires_at').execute();
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('at', 'bigint', (column) => column.notNull())
+        .addColumn('type', 'text', (column) => column.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('user_id', 'text')
+        .addColumn('username', 'text')
+        .addColumn('ip', 'text')
+        .addColumn('user_agent', 'text')
+        .addColumn('details', 'text', (column) => column.notNull().defaultTo('{}'))
+        .execute();
+      await db.schema.createIndex('audit_events_time').on('audit_events').columns(['at', 'id']).execute();
+      await db.schema
+        .createIndex('audit_events_user')
+        .on('audit_events')
+        .columns(['user_id', 'at'])
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('audit_events').execute();
+      await db.schema.dropTable('revocations').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -36,7 +36,36 @@ export interface RefreshTokensTable {
   ip: string | null;
 }
 
+/** Revocations of access tokens before their `exp` (src/auth/revocation-registry.ts), kept while they matter. */
+export interface RevocationsTable {
+  id: string;
+  kind: string;
+  key: string;
+  revoked_at: number;
+  /** When no token the revocation matches can still be valid: the row may go. */
+  expires_at: number;
+}
+
+/** The security audit trail: one row per event, never a secret. */
+export interface AuditEventsTable {
+  id: string;
+  at: number;
+  type: string;
+  /** Who did it (a user id), when someone other than the user did. */
+  actor_id: string | null;
+  /** The account it concerns. */
+  user_id: string | null;
+  /** The username as typed (for failed logins, the key looked up). */
+  username: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  /** JSON: what changed (before -> after), scopes, lifetimes, ids. */
+  details: string;
+}
+
 export interface DatabaseSchema {
   users: UsersTable;
   refresh_tokens: RefreshTokensTable;
+  revocations: RevocationsTable;
+  audit_events: AuditEventsTable;
 }

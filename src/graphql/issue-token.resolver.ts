@@ -1,6 +1,6 @@
 import { type GraphQLResolveInfo } from 'graphql';
 import { type Logger } from 'pino';
-import { Arg, Ctx, Info, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Info, Resolver } from 'type-graphql';
 import { MutationField } from './mutation-field';
 import { type TokenMinting } from '../accounts/token-minting';
 import { type UserAdminService } from '../accounts/user-admin-service';
@@ -62,6 +62,20 @@ export class IssueTokenResolver {
       tokenType: 'Bearer',
       expiresAt: issued.expiresAt,
       scopes: [...issued.scopes],
+      tokenId: issued.tokenId,
     });
+  }
+
+  @MutationField(() => Boolean, {
+    description:
+      'Revokes one minted token by its id (`IssuedToken.tokenId`, the `jti`) on every instance within a second: it then answers TOKEN_REVOKED.',
+  })
+  async revokeToken(
+    @Arg('tokenId', () => ID) tokenId: string,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<boolean> {
+    await this.admin.revokeToken(tokenId, await currentActor(this.admin, context, info));
+    return true;
   }
 }

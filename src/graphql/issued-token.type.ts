@@ -1,5 +1,5 @@
 import { DateTimeISOResolver } from 'graphql-scalars';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'A freshly signed access token.' })
 export class IssuedToken {
@@ -14,4 +14,9 @@ export class IssuedToken {
 
   @Field(() => [String])
   scopes!: string[];
+
+  @Field(() => ID, {
+    description: "The token's `jti`: what `revokeToken` takes to end it before it expires.",
+  })
+  tokenId!: string;
 }

@@ -3,6 +3,8 @@ import { type ContainerType } from 'type-graphql';
 import { type AccountService } from '../accounts/account-service';
 import { type TokenMinting } from '../accounts/token-minting';
 import { type UserAdminService } from '../accounts/user-admin-service';
+import { type AuditLog } from '../audit/audit-log';
+import { AuditResolver } from './audit.resolver';
 import { IssueTokenResolver } from './issue-token.resolver';
 import { MeResolver } from './me.resolver';
 import { PermissionsResolver } from './permissions.resolver';
@@ -16,6 +18,7 @@ export const RESOLVERS = [
   IssueTokenResolver,
   SessionResolver,
   UsersResolver,
+  AuditResolver,
 ] as const;
 
 /** What the resolvers are built with. */
@@ -23,6 +26,7 @@ export interface ResolverDependencies {
   readonly accounts: AccountService;
   readonly minting: TokenMinting;
   readonly users: UserAdminService;
+  readonly auditLog: AuditLog;
   readonly logger: Logger;
 }
 
@@ -37,6 +41,7 @@ export function createResolvers(deps: ResolverDependencies): ContainerType {
     [IssueTokenResolver, new IssueTokenResolver(deps.minting, deps.users, deps.logger)],
     [SessionResolver, new SessionResolver(deps.accounts)],
     [UsersResolver, new UsersResolver(deps.users)],
+    [AuditResolver, new AuditResolver(deps.auditLog, deps.users)],
   ]);
   return { get: (resolverClass) => instances.get(resolverClass)! };
 }

@@ -30,26 +30,27 @@ export class SessionResolver {
 
   @MutationField(() => Boolean, {
     description:
-      'Ends the session of this refresh token. Access tokens already issued stay valid until they expire (JWT_TTL).',
+      "Ends the session of this refresh token, and its access tokens on every instance within a second (they answer TOKEN_REVOKED). Another user's refresh token is left alone, with the same answer.",
   })
   async logout(
     @Arg('refreshToken', () => String) refreshToken: string,
     @Ctx() context: RequestContext,
   ): Promise<boolean> {
-    await this.accounts.logout(refreshToken, requireLocalIdentity(context).subject);
+    await this.accounts.logout(refreshToken, requireLocalIdentity(context).subject, context.client);
     return true;
   }
 
   @MutationField(() => Int, {
     description:
-      'Ends every session of the caller; returns how many were live. Access tokens expire on their own.',
+      'Ends every session of the caller and revokes every access token issued to it so far; returns how many sessions were live.',
   })
   async revokeAllSessions(@Ctx() context: RequestContext): Promise<number> {
-    return this.accounts.revokeAllSessions(requireLocalIdentity(context).subject);
+    return this.accounts.revokeAllSessions(requireLocalIdentity(context).subject, context.client);
   }
 
   @MutationField(() => AuthPayload, {
-    description: 'Changes the password, ends every other session and returns a fresh one for the caller.',
+    description:
+      'Changes the password, ends every other session, revokes every access token issued so far and returns a fresh session for the caller.',
   })
   async changePassword(
     @Arg('currentPassword', () => String) currentPassword: string,

@@ -21,6 +21,7 @@ export const ROOT_PERMISSIONS: Readonly<Record<RootType, Readonly<Record<string,
     me: authenticated(),
     permissions: PUBLIC,
     users: authenticated('admin'),
+    auditEvents: authenticated('admin'),
   }),
   Mutation: Object.freeze({
     issueToken: authenticated('admin'),
@@ -33,6 +34,7 @@ export const ROOT_PERMISSIONS: Readonly<Record<RootType, Readonly<Record<string,
     setUserScopes: authenticated('admin'),
     disableUser: authenticated('admin'),
     enableUser: authenticated('admin'),
+    revokeToken: authenticated('admin'),
   }),
 });
 
@@ -48,4 +50,6 @@ export const OPEN_TYPES: readonly string[] = Object.freeze([
   'User',
   'UserPage',
   'PageInfo',
+  'AuditEvent',
+  'AuditEventPage',
 ]);

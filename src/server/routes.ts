@@ -3,6 +3,7 @@ import { type Logger } from 'pino';
 import { type TokenService } from '../auth/token-service';
 import { type Database } from '../db/database';
 import { ping } from '../db/migrations';
+import { type RevocationFeed } from '../revocation/revocation-feed';
 import { type Lifecycle } from './lifecycle';
 
 /** Verifiers may cache our keys this long; a new key is added well before it signs (see README). */
@@ -27,7 +28,7 @@ async function within<T>(work: Promise<T>, ms: number, message: string): Promise
 
 /**
  * The routes beside GraphQL: GET /healthz (the process answers), GET /readyz (the database answers too,
- * and the process is not shutting down) and GET /.well-known/jwks.json (the public keys of this API's RS256/ES256 tokens; an HS secret is never
+ * and the process is not shutting down; its body says how revocations reach this instance) and GET /.well-known/jwks.json (the public keys of this API's RS256/ES256 tokens; an HS secret is never
  * published).
  */
 export function registerRoutes(
@@ -35,6 +36,7 @@ export function registerRoutes(
   deps: {
     readonly tokens: TokenService;
     readonly database: Database;
+    readonly revocations: Pick<RevocationFeed, 'state'>;
     readonly log: Logger;
     readonly lifecycle: Lifecycle;
   },
@@ -48,7 +50,8 @@ export function registerRoutes(
     if (deps.lifecycle.draining) return reply.code(503).send({ status: 'draining' });
     try {
       await within(ping(deps.database.db), READINESS_TIMEOUT_MS, 'database did not answer in time');
-      return { status: 'ready' };
+      // Still ready while polling: revocations then arrive within REVOCATION_POLL_INTERVAL, not a second.
+      return { status: 'ready', revocations: deps.revocations.state };
     } catch (error) {
       deps.log.warn(
         { reqId: request.id, err: { message: (error as Error).message } },

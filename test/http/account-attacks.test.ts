@@ -135,16 +135,20 @@ describeEngines('accounts under attack', (database) => {
       );
       expect(demoted.body.data?.setUserScopes?.scopes).toEqual([]);
 
-      for (const token of [bobToken, selfToken]) {
+      // Revoked on disable: bob's own tokens, the one he minted for himself and the service's.
+      for (const token of [bobToken, selfToken, ghostToken]) {
         const minted = await issueToken(token, {
           subject: bob.id,
           username: bob.username,
           scopes: ['admin'],
         });
-        expect([minted.status, codeOf(minted)]).toEqual([403, 'FORBIDDEN']);
-        expect(codeOf(await execute(server.app, UsersDocument, {}, { token }))).toBe('FORBIDDEN');
+        expect([minted.status, minted.body.errors?.[0]?.extensions?.reason]).toEqual([401, 'TOKEN_REVOKED']);
+        const listed = await execute(server.app, UsersDocument, {}, { token });
+        expect(listed.body.errors?.[0]?.extensions?.reason).toBe('TOKEN_REVOKED');
         const enabled = await execute(server.app, EnableUserDocument, { userId: bob.id }, { token });
-        expect([enabled.status, codeOf(enabled)]).toEqual([403, 'FORBIDDEN']);
+        expect([enabled.status, codeOf(enabled)]).toEqual([401, 'UNAUTHENTICATED']);
+        const me = await execute(server.app, MeDocument, {}, { token });
+        expect(me.headers['www-authenticate']).toContain('error="invalid_token"');
       }
       const still = await server.services.users.listUsers(100);
       expect(still.users.find((user) => user.id === bob.id)).toMatchObject({ scopes: [] });

@@ -82,8 +82,10 @@ describe('accounts over HTTP', () => {
       message: 'The refresh token is invalid, expired or already used. Log in again.',
       extensions: { code: 'REFRESH_TOKEN_INVALID' },
     });
-    // JWTs are not sessions: the access token stays valid until it expires.
-    expect((await execute(server.app, MeDocument, {}, { token: third.accessToken })).status).toBe(200);
+    // The session's access token ends with it, before its exp.
+    const ended = await execute(server.app, MeDocument, {}, { token: third.accessToken });
+    expect(ended.status).toBe(401);
+    expect(ended.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'TOKEN_REVOKED' });
   });
 
   it('answers a wrong password and an unknown user identically', async () => {

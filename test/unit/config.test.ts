@@ -63,6 +63,8 @@ describe('parseConfig', () => {
         loginMaxAttemptsPerIp: 300,
         loginThrottleWindowSeconds: 900,
         refreshTokenRetentionSeconds: 7 * 86_400,
+        revocationPollIntervalSeconds: 2,
+        auditRetentionSeconds: 90 * 86_400,
       },
       dataDir: '.data',
       warnings: [],
@@ -342,6 +344,8 @@ describe('parseConfig', () => {
         LOGIN_MAX_ATTEMPTS_PER_IP: '1000',
         LOGIN_THROTTLE_WINDOW: '1h',
         REFRESH_TOKEN_RETENTION: '1d',
+        REVOCATION_POLL_INTERVAL: '5s',
+        AUDIT_RETENTION: '365d',
       });
       expect(config.database).toEqual({
         url: 'postgres://api@db.internal:5432/api',
@@ -360,6 +364,8 @@ describe('parseConfig', () => {
         loginMaxAttemptsPerIp: 1000,
         loginThrottleWindowSeconds: 3600,
         refreshTokenRetentionSeconds: 86_400,
+        revocationPollIntervalSeconds: 5,
+        auditRetentionSeconds: 365 * 86_400,
       });
     });
 

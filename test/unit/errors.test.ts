@@ -39,6 +39,7 @@ describe('stable error codes', () => {
       'TOKEN_INVALID',
       'TOKEN_EXPIRED',
       'TOKEN_NOT_YET_VALID',
+      'TOKEN_REVOKED',
     ]);
     for (const reason of AUTH_FAILURE_REASONS) expect(AUTH_FAILURE_MESSAGES[reason]).toMatch(/\.$/);
   });

@@ -8,6 +8,8 @@ import { loadRuntime } from '../../src/bootstrap';
 import { openDatabase } from '../../src/db/database';
 import { migrateToLatest } from '../../src/db/migrations';
 import { createLogger } from '../../src/logger';
+import { AuditTrail } from '../../src/audit/audit-trail';
+import { RevocationFeed } from '../../src/revocation/revocation-feed';
 import { TEST_ENV } from '../fixtures/keys';
 
 /** The account service over a fresh in-memory database, checking passwords with `hasher`. */
@@ -15,15 +17,28 @@ async function accountsWith(hasher: PasswordHasher) {
   const { config, tokens } = loadRuntime({ ...TEST_ENV, DATABASE_URL: 'sqlite::memory:' });
   const database = openDatabase(config.database);
   await migrateToLatest(database.db, database.engine);
+  const log = createLogger('silent');
+  const revocations = new RevocationFeed({
+    db: database.db,
+    listenUrl: undefined,
+    registry: tokens.revocations,
+    retentionMs: tokens.revocations.retentionMs,
+    pollIntervalMs: 1000,
+    connectTimeoutMs: 1000,
+    log,
+  });
+  const audit = new AuditTrail();
   const accounts = await createAccountService({
     db: database.db,
     tokens,
     hasher,
     throttle: await createLoginThrottle(config.accounts),
     settings: config.accounts,
-    log: createLogger('silent'),
+    log,
+    revocations,
+    audit,
   });
-  return { database, accounts };
+  return { database, accounts, revocations, audit };
 }
 
 // "About the same time" is shown by the work done, not by a stopwatch: every failed login runs exactly one
@@ -40,8 +55,8 @@ describe('login does the same work for unknown and known usernames', () => {
         return real.verify(password, stored);
       },
     };
-    const { database, accounts } = await accountsWith(hasher);
-    const users = createUserAdminService({ db: database.db, hasher });
+    const { database, accounts, revocations, audit } = await accountsWith(hasher);
+    const users = createUserAdminService({ db: database.db, hasher, revocations, audit });
     const jane = await users.createUser(
       { username: 'jane', password: 'correct horse battery', scopes: [] },
       {},

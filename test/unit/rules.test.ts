@@ -20,6 +20,8 @@ const user = (scopes: string[]): Identity => ({
   expiresAt: new Date(0),
   tokenId: undefined,
   actor: undefined,
+  sessionId: undefined,
+  issuedAt: undefined,
 });
 
 describe('shield rules from the permission map', () => {

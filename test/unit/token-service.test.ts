@@ -133,6 +133,8 @@ describe('token service: verifying (RFC 8725)', () => {
       tokenId: issued.tokenId,
       keyId: '2026-11',
       actor: undefined,
+      sessionId: undefined,
+      issuedAt: NOW,
     });
   });
 
