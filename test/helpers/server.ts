@@ -38,6 +38,7 @@ export async function startTestServer(
     logs,
     close: async () => {
       await app.close();
+      await services.revocations.close();
       await services.database.close();
     },
   };
