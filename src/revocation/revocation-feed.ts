@@ -19,8 +19,8 @@ export type FeedState = 'local' | 'listening' | 'polling';
 /** NOTIFY payloads must stay under 8000 bytes; a larger batch tells listeners to read the table instead. */
 const MAX_PAYLOAD_BYTES = 7000;
 const RELOAD = 'reload';
-/** How the listening connection shows in pg_stat_activity. */
-export const LISTENER_APPLICATION_NAME = 'graphql-jwt-api revocations';
+/** How the listening connection shows in pg_stat_activity: which instance (process id) it belongs to. */
+export const listenerApplicationName = (pid = process.pid) => `graphql-jwt-api revocations ${pid}`;
 
 export interface RevocationFeedOptions {
   readonly db: Kysely<DatabaseSchema>;
@@ -113,7 +113,7 @@ export class RevocationFeed {
   private async listen(): Promise<boolean> {
     const client = new Client({
       connectionString: this.options.listenUrl,
-      application_name: LISTENER_APPLICATION_NAME,
+      application_name: listenerApplicationName(),
       connectionTimeoutMillis: this.options.connectTimeoutMs,
     });
     // Without a listener an 'error' event would end the process; losing this connection only means polling.

@@ -1,0 +1,177 @@
+import { Client } from 'pg';
+import { listenerApplicationName } from '../../src/revocation/revocation-feed';
+import { TEST_ENV } from '../fixtures/keys';
+import { POSTGRES_AVAILABLE, TEST_POSTGRES_URL, type TestDatabase, ENGINES } from '../helpers/databases';
+import { freshEnv, type ServerProcess, startServerProcess } from '../helpers/process';
+
+const PASSWORD = 'correct horse battery';
+const POLL_INTERVAL_MS = 1000;
+const postgres = ENGINES.find(([name]) => name === 'postgres')![1] as TestDatabase;
+
+async function graphql(url: string, query: string, variables: object = {}, token?: string) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as { data?: Record<string, any>; errors?: Array<{ extensions?: any }> };
+}
+
+const LOGIN =
+  'mutation($u: String!, $p: String!) { login(username: $u, password: $p) { accessToken refreshToken } }';
+const ME = '{ me { username } }';
+
+/** Milliseconds until `url` refuses `token` with TOKEN_REVOKED, polling every 20 ms; fails after `limitMs`. */
+async function untilRefused(url: string, token: string, limitMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const answer = await graphql(url, ME, {}, token);
+    if (answer.errors?.[0]?.extensions?.reason === 'TOKEN_REVOKED') return Date.now() - started;
+    if (answer.errors) throw new Error(`unexpected answer ${JSON.stringify(answer.errors)}`);
+    if (Date.now() - started > limitMs) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+// Two server processes (the built server, node dist/index.js) on one PostgreSQL schema: what one instance
+// revokes, the other refuses within a second; with its listening connection killed, within the poll
+// interval; and after a restart, still.
+(POSTGRES_AVAILABLE ? describe : describe.skip)('revocation across instances [postgres]', () => {
+  let schema: { url: string; drop: () => Promise<void> };
+  let where: ReturnType<typeof freshEnv>;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  let admin: string;
+
+  const login = async (url: string, username: string, password = PASSWORD) =>
+    (await graphql(url, LOGIN, { u: username, p: password })).data!.login as {
+      accessToken: string;
+      refreshToken: string;
+    };
+  const createUser = async (username: string, scopes: string[] = []) =>
+    (
+      await graphql(
+        a.url,
+        'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }',
+        { i: { username, password: PASSWORD, scopes } },
+        admin,
+      )
+    ).data!.createUser.id as string;
+
+  beforeAll(async () => {
+    schema = await postgres.create();
+    where = freshEnv({
+      ...TEST_ENV,
+      NODE_ENV: 'development',
+      DATABASE_URL: schema.url,
+      REVOCATION_POLL_INTERVAL: String(POLL_INTERVAL_MS / 1000),
+      REFRESH_REUSE_GRACE: '0',
+    });
+    a = await startServerProcess(where);
+    b = await startServerProcess(where);
+    const password = /password: (\S+)/.exec(a.output())![1]!;
+    admin = (await login(a.url, 'admin', password)).accessToken;
+  }, 30_000);
+  afterAll(async () => {
+    for (const server of [a, b]) server?.child.kill('SIGTERM');
+    await Promise.all([a?.exited, b?.exited]);
+    await schema?.drop();
+  });
+
+  it.each([
+    ['logout', 'logout'],
+    ['revokeAllSessions', 'revokeAllSessions'],
+    ['changePassword', 'changePassword'],
+    ['disableUser', 'disableUser'],
+    ['setUserScopes (a scope removed)', 'setUserScopes'],
+    ['refresh-token reuse', 'reuse'],
+  ])('%s on A: the token is refused on B within a second', async (_name, operation) => {
+    const username = `user-${operation}`;
+    const id = await createUser(username, ['admin']);
+    const session = await login(a.url, username);
+    expect((await graphql(b.url, ME, {}, session.accessToken)).data?.me.username).toBe(username);
+    const { accessToken: token, refreshToken } = session;
+    if (operation === 'logout') {
+      await graphql(a.url, 'mutation($r: String!) { logout(refreshToken: $r) }', { r: refreshToken }, token);
+    } else if (operation === 'revokeAllSessions') {
+      await graphql(a.url, 'mutation { revokeAllSessions }', {}, token);
+    } else if (operation === 'changePassword') {
+      const changed = await graphql(
+        a.url,
+        'mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) { accessToken } }',
+        { c: PASSWORD, n: 'a brand new passphrase' },
+        token,
+      );
+      expect((await graphql(b.url, ME, {}, changed.data!.changePassword.accessToken)).data?.me).toBeTruthy();
+    } else if (operation === 'disableUser') {
+      await graphql(a.url, 'mutation($id: ID!) { disableUser(userId: $id) { id } }', { id }, admin);
+    } else if (operation === 'setUserScopes') {
+      await graphql(
+        a.url,
+        'mutation($id: ID!) { setUserScopes(userId: $id, scopes: []) { id } }',
+        { id },
+        admin,
+      );
+    } else {
+      await graphql(a.url, 'mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken } }', {
+        r: refreshToken,
+      });
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      const reused = await graphql(
+        a.url,
+        'mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken } }',
+        {
+          r: refreshToken,
+        },
+      );
+      expect(reused.errors?.[0]?.extensions?.code).toBe('REFRESH_TOKEN_REUSED');
+    }
+    expect(await untilRefused(b.url, token, 1000)).toBeLessThanOrEqual(1000);
+  });
+
+  it("a disabled admin's minted token is refused on both instances", async () => {
+    const id = await createUser('minter', ['admin']);
+    const session = await login(b.url, 'minter');
+    const minted = await graphql(
+      b.url,
+      'mutation { issueToken(input: { subject: "batch-job", username: "batch", scopes: [] }) { accessToken } }',
+      {},
+      session.accessToken,
+    );
+    const token = minted.data!.issueToken.accessToken as string;
+    await graphql(a.url, 'mutation($id: ID!) { disableUser(userId: $id) { id } }', { id }, admin);
+    expect(await untilRefused(a.url, token, 1000)).toBeLessThanOrEqual(1000);
+    expect(await untilRefused(b.url, token, 1000)).toBeLessThanOrEqual(1000);
+  });
+
+  it("with B's listening connection killed, B still refuses within the poll interval, and says so", async () => {
+    await createUser('cut-off');
+    const session = await login(a.url, 'cut-off');
+    const admin = new Client({ connectionString: TEST_POSTGRES_URL });
+    await admin.connect();
+    const killed = await admin.query(
+      'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1',
+      [listenerApplicationName(b.child.pid)],
+    );
+    await admin.end();
+    expect(killed.rowCount).toBe(1);
+    await graphql(a.url, 'mutation { revokeAllSessions }', {}, session.accessToken);
+    expect(await untilRefused(b.url, session.accessToken, POLL_INTERVAL_MS + 500)).toBeLessThanOrEqual(
+      POLL_INTERVAL_MS + 500,
+    );
+    expect(b.output()).toContain('listening connection lost; polling the table until it is back');
+  });
+
+  it('a restarted B refuses what was revoked before it started', async () => {
+    await createUser('restart');
+    const session = await login(a.url, 'restart');
+    await graphql(a.url, 'mutation { revokeAllSessions }', {}, session.accessToken);
+    b.child.kill('SIGTERM');
+    expect(await b.exited).toBe(0);
+    b = await startServerProcess(where);
+    const answer = await graphql(b.url, ME, {}, session.accessToken);
+    expect(answer.errors?.[0]?.extensions?.reason).toBe('TOKEN_REVOKED');
+    const ready = (await (await fetch(`${b.url}/readyz`)).json()) as { revocations: string };
+    expect(ready.revocations).toBe('listening');
+  });
+});
