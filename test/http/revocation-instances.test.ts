@@ -6,7 +6,7 @@ import { freshEnv, type ServerProcess, startServerProcess } from '../helpers/pro
 
 const PASSWORD = 'correct horse battery';
 const POLL_INTERVAL_MS = 1000;
-const postgres = ENGINES.find(([name]) => name === 'postgres')![1] as TestDatabase;
+const postgres: TestDatabase = ENGINES.find(([name]) => name === 'postgres')![1];
 
 async function graphql(url: string, query: string, variables: object = {}, token?: string) {
   const response = await fetch(`${url}/graphql`, {
@@ -14,7 +14,10 @@ async function graphql(url: string, query: string, variables: object = {}, token
     headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as { data?: Record<string, any>; errors?: Array<{ extensions?: any }> };
+  return (await response.json()) as {
+    data?: Record<string, Record<string, string>>;
+    errors?: Array<{ extensions?: Record<string, string> }>;
+  };
 }
 
 const LOGIN =
@@ -44,7 +47,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
   let admin: string;
 
   const login = async (url: string, username: string, password = PASSWORD) =>
-    (await graphql(url, LOGIN, { u: username, p: password })).data!.login as {
+    (await graphql(url, LOGIN, { u: username, p: password })).data!.login as unknown as {
       accessToken: string;
       refreshToken: string;
     };
@@ -56,7 +59,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
         { i: { username, password: PASSWORD, scopes } },
         admin,
       )
-    ).data!.createUser.id as string;
+    ).data!.createUser!.id!;
 
   beforeAll(async () => {
     schema = await postgres.create();
@@ -89,7 +92,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
     const username = `user-${operation}`;
     const id = await createUser(username, ['admin']);
     const session = await login(a.url, username);
-    expect((await graphql(b.url, ME, {}, session.accessToken)).data?.me.username).toBe(username);
+    expect((await graphql(b.url, ME, {}, session.accessToken)).data?.me?.username).toBe(username);
     const { accessToken: token, refreshToken } = session;
     if (operation === 'logout') {
       await graphql(a.url, 'mutation($r: String!) { logout(refreshToken: $r) }', { r: refreshToken }, token);
@@ -102,7 +105,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
         { c: PASSWORD, n: 'a brand new passphrase' },
         token,
       );
-      expect((await graphql(b.url, ME, {}, changed.data!.changePassword.accessToken)).data?.me).toBeTruthy();
+      expect((await graphql(b.url, ME, {}, changed.data!.changePassword!.accessToken)).data?.me).toBeTruthy();
     } else if (operation === 'disableUser') {
       await graphql(a.url, 'mutation($id: ID!) { disableUser(userId: $id) { id } }', { id }, admin);
     } else if (operation === 'setUserScopes') {
@@ -138,7 +141,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
       {},
       session.accessToken,
     );
-    const token = minted.data!.issueToken.accessToken as string;
+    const token = minted.data!.issueToken!.accessToken!;
     await graphql(a.url, 'mutation($id: ID!) { disableUser(userId: $id) { id } }', { id }, admin);
     expect(await untilRefused(a.url, token, 1000)).toBeLessThanOrEqual(1000);
     expect(await untilRefused(b.url, token, 1000)).toBeLessThanOrEqual(1000);
