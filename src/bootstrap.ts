@@ -98,11 +98,12 @@ export interface Services {
 export async function startServices(
   { config, tokens }: Pick<Runtime, 'config' | 'tokens'>,
   logger: Logger,
-  { clock }: { clock?: () => number } = {},
+  { clock, onQuery }: { clock?: () => number; onQuery?: () => void } = {},
 ): Promise<Services> {
-  const database = openDatabase(config.database, (error) =>
-    logger.warn({ err: { message: error.message } }, 'database connection lost'),
-  );
+  const database = openDatabase(config.database, {
+    onIdleError: (error) => logger.warn({ err: { message: error.message } }, 'database connection lost'),
+    onQuery,
+  });
   let revocations: RevocationFeed | undefined;
   try {
     const applied = await migrateToLatest(database.db, database.engine);

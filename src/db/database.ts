@@ -22,14 +22,22 @@ export interface Database {
  * Opens the database named by `DATABASE_URL`. Nothing is queried yet: a PostgreSQL server that is down
  * shows up on the first query (as SERVICE_UNAVAILABLE), not here, so the API still starts and serves `me`.
  */
-export function openDatabase(config: Config['database'], onIdleError?: (error: Error) => void): Database {
+export interface DatabaseHooks {
+  /** An idle PostgreSQL connection failed (the server went away); the pool replaces it. */
+  readonly onIdleError?: (error: Error) => void;
+  /** Called once per query run, after it ran: how tests prove a path reads no database. */
+  readonly onQuery?: () => void;
+}
+
+export function openDatabase(config: Config['database'], hooks: DatabaseHooks = {}): Database {
+  const log = hooks.onQuery && (() => hooks.onQuery!());
   if (config.engine === 'sqlite') {
     const file = config.url.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     const sqlite = new SqliteDatabase(file, { timeout: config.queryTimeoutMs });
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
-    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<DatabaseSchema>({ dialect: new SqliteDialect({ database: sqlite }), log });
     return { db, engine: 'sqlite', pool: undefined, close: () => db.destroy() };
   }
 
@@ -42,7 +50,7 @@ export function openDatabase(config: Config['database'], onIdleError?: (error: E
     types: numericBigints,
   });
   // An idle client losing its server must not become an unhandled 'error' event that ends the process.
-  pool.on('error', (error) => onIdleError?.(error));
-  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }) });
+  pool.on('error', (error) => hooks.onIdleError?.(error));
+  const db = new Kysely<DatabaseSchema>({ dialect: new PostgresDialect({ pool }), log });
   return { db, engine: 'postgres', pool, close: () => db.destroy() };
 }

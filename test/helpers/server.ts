@@ -21,14 +21,22 @@ export interface TestServer {
  * A real server (fastify + Apollo + shield + the account services) on the test configuration, with an
  * in-memory SQLite database unless `env` names another; requests go through `inject`.
  */
-export async function startTestServer(
-  options: { env?: Readonly<Record<string, string>>; clock?: () => number } = {},
-): Promise<TestServer> {
+export interface TestServerOptions {
+  readonly env?: Readonly<Record<string, string>>;
+  readonly clock?: () => number;
+  /** Called after every database query the server runs. */
+  readonly onQuery?: () => void;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const env = { ...TEST_ENV, DATABASE_URL: 'sqlite::memory:', ...options.env };
   const logs: string[] = [];
   const logger = createLogger('info', { write: (line) => logs.push(line) });
   const runtime = loadRuntime(env, { logger, ...(options.clock && { clock: options.clock }) });
-  const services = await startServices(runtime, logger, options.clock ? { clock: options.clock } : {});
+  const services = await startServices(runtime, logger, {
+    ...(options.clock && { clock: options.clock }),
+    ...(options.onQuery && { onQuery: options.onQuery }),
+  });
   const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, ...services });
   await app.ready();
   return {
@@ -49,7 +57,7 @@ export async function startTestServer(
  */
 export async function startTestServerOn(
   database: TestDatabase,
-  options: { env?: Readonly<Record<string, string>>; clock?: () => number } = {},
+  options: TestServerOptions = {},
 ): Promise<TestServer> {
   const created = await database.create();
   const server = await startTestServer({ ...options, env: { ...options.env, DATABASE_URL: created.url } });

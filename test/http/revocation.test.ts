@@ -24,6 +24,7 @@ const fresh = (prefix: string) => `${prefix}${(sequence += 1)}`;
 describeEngines('revocation before exp', (database) => {
   let server: TestServer;
   let root: string;
+  let queries = 0;
 
   const login = async (username: string, password = PASSWORD) => {
     const response = await execute(server.app, LoginDocument, { username, password });
@@ -45,7 +46,7 @@ describeEngines('revocation before exp', (database) => {
   };
 
   beforeAll(async () => {
-    server = await startTestServerOn(database);
+    server = await startTestServerOn(database, { onQuery: () => (queries += 1) });
     await server.services.users.createUser(
       { username: 'root', password: PASSWORD, scopes: ['admin', 'reports', 'extra'] },
       {},
@@ -185,6 +186,26 @@ describeEngines('revocation before exp', (database) => {
       { token: root },
     );
     expect(tooLong.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'tokenId' });
+  });
+
+  it('keeps the request path free of the database: me, valid or revoked, runs no query', async () => {
+    const user = await createUser();
+    const [kept, ended] = [await login(user.username), await login(user.username)];
+    await execute(
+      server.app,
+      LogoutDocument,
+      { refreshToken: ended.refreshToken },
+      { token: ended.accessToken },
+    );
+    queries = 0;
+    for (let round = 0; round < 50; round += 1) {
+      expect(await reasonFor(kept.accessToken)).toBe('ok');
+      expect(await reasonFor(ended.accessToken)).toBe('TOKEN_REVOKED');
+    }
+    expect(queries).toBe(0);
+    // The counter counts: one login runs queries.
+    await login(user.username);
+    expect(queries).toBeGreaterThan(0);
   });
 
   describe('the audit trail', () => {
