@@ -89,6 +89,8 @@ export interface Services {
   readonly revocations: RevocationFeed;
   readonly audit: AuditTrail;
   readonly auditLog: AuditLog;
+  /** Stops listening for revocations, then closes the database. */
+  close(): Promise<void>;
 }
 
 /**
@@ -136,7 +138,12 @@ export async function startServices(
     const users = createUserAdminService({ db: database.db, hasher, revocations, audit, clock });
     const minting = new TokenMinting(database.db, tokens, audit);
     const auditLog = new AuditLog(database.db, audit);
-    return { database, accounts, users, minting, revocations, audit, auditLog };
+    const feed = revocations;
+    const close = async () => {
+      await feed.close();
+      await database.close();
+    };
+    return { database, accounts, users, minting, revocations, audit, auditLog, close };
   } catch (error) {
     await revocations?.close();
     await database.close();

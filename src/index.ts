@@ -127,10 +127,7 @@ async function main(): Promise<void> {
     config,
     logger,
     purging,
-    closeDatabase: async () => {
-      await services.revocations.close();
-      await services.database.close();
-    },
+    closeDatabase: () => services.close(),
   });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -55,15 +55,18 @@ export class AccountService {
     if (unstorable(username)) throw new InputError('username may not contain NUL', 'username', 'characters');
     const { db, hasher, audit } = this.deps;
     const key = usernameKey(username);
+    let found: UserAccountWithPassword | undefined;
     const user = await this.credentials
-      .verify(key, password, client, () => userRepository(db).findByKey(key))
+      .verify(key, password, client, async () => (found = await userRepository(db).findByKey(key)))
       .catch(async (error: unknown) => {
         const type = error instanceof RateLimitError ? 'login.throttled' : 'login.failed';
         if (
           error instanceof RateLimitError ||
           (error instanceof AppError && error.code === 'INVALID_CREDENTIALS')
         ) {
-          await guarded(() => audit.record(db, { type, username: key, client }));
+          // The account, when one has this name: the trail is for operators, never shown to the caller.
+          const account = found && { userId: found.id };
+          await guarded(() => audit.record(db, { type, username: key, client, ...account }));
         }
         throw error;
       });

@@ -5,7 +5,7 @@ import { guarded, isUniqueViolation } from '../db/errors';
 import { type DatabaseSchema } from '../db/schema';
 import { ForbiddenError, InputError, NotFoundError, ServiceUnavailableError } from '../errors';
 import { type Revocations, type Revoke, revokingTransaction } from '../revocation/revoking-transaction';
-import { checkPassword, checkUsername } from './credentials-policy';
+import { checkPassword, checkUsername, usernameKey } from './credentials-policy';
 import { type PasswordHasher } from './password-hasher';
 import { sessionRepository } from './session-repository';
 import { unstorable, type UserAccount, userRepository, withoutPassword } from './user-repository';
@@ -226,6 +226,13 @@ export class UserAdminService {
   private revokeEverything(revoke: Revoke, userId: string, now: number): void {
     revoke({ kind: 'user', key: userId, at: now }, userId);
     revoke({ kind: 'minter', key: userId, at: now }, userId);
+  }
+
+  /** The account with this username, whatever its case. */
+  async findByUsername(username: string): Promise<UserAccount | undefined> {
+    if (username.length > 128 || unstorable(username)) return undefined;
+    const user = await guarded(() => userRepository(this.deps.db).findByKey(usernameKey(username)));
+    return user && withoutPassword(user);
   }
 
   async countUsers(): Promise<number> {

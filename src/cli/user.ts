@@ -62,7 +62,7 @@ async function main([command, ...argv]: string[]): Promise<number> {
   try {
     return command === 'create' ? await create(services, argv) : await list(services);
   } finally {
-    await services.database.close();
+    await services.close();
   }
 }
 

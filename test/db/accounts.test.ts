@@ -46,7 +46,7 @@ describeEngines('the account data layer', (database: TestDatabase) => {
     ).id;
   });
   afterAll(async () => {
-    await services.database.close();
+    await services.close();
     await drop();
   });
 
@@ -321,7 +321,7 @@ describeEngines('the account data layer', (database: TestDatabase) => {
       await throttled.users.createUser({ username: 'max', password: PASSWORD, scopes: [] }, {});
     });
     afterAll(async () => {
-      await throttled.database.close();
+      await throttled.close();
       await dropThrottled();
     });
 
@@ -394,7 +394,7 @@ describeEngines('the account data layer', (database: TestDatabase) => {
         expect(await code(own.accounts.refresh(again.refreshToken, HOME))).toBe('REFRESH_TOKEN_INVALID');
         expect(live.refreshToken).not.toBe(first.refreshToken);
       } finally {
-        await own.database.close();
+        await own.close();
         await created.drop();
       }
     });
@@ -427,7 +427,7 @@ describeEngines('the account data layer', (database: TestDatabase) => {
         expect(row.password_hash).toMatch(/^scrypt\$ln=11,/);
         expect((await stronger.accounts.login('legacy', PASSWORD, HOME)).user.id).toBe('legacy');
       } finally {
-        await stronger.database.close();
+        await stronger.close();
         await dropStronger();
       }
     });

@@ -46,8 +46,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logs,
     close: async () => {
       await app.close();
-      await services.revocations.close();
-      await services.database.close();
+      await services.close();
     },
   };
 }

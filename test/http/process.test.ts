@@ -173,7 +173,7 @@ describe('shutdown under load', () => {
   });
 });
 
-describe('the operator CLIs: migrate, user:create, user:list', () => {
+describe('the operator CLIs: migrate, user:create, user:list, audit', () => {
   const where = freshEnv();
 
   it('migrates a new database, then reports it up to date', () => {
@@ -205,11 +205,26 @@ describe('the operator CLIs: migrate, user:create, user:list', () => {
         query: 'mutation { login(username: "ADA", password: "a long and secret phrase") { viewer { id } } }',
       });
       expect(response.status).toBe(200);
+      await postGraphQL(server.url, {
+        query: 'mutation { login(username: "ada", password: "not the right phrase") { viewer { id } } }',
+      });
       // Users already exist, so no demo admin is made.
       expect(server.output()).not.toContain('demo admin');
     } finally {
       server.child.kill('SIGKILL');
     }
+
+    const audit = runCli('audit', ['--since', '1h', '--user', 'Ada'], where);
+    expect(audit.status).toBe(0);
+    const events = audit.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events.map((event) => event.type)).toEqual(['user.created', 'login.succeeded', 'login.failed']);
+    expect(events[2]).toMatchObject({ username: 'ada', ip: '127.0.0.1' });
+    expect(audit.stdout).not.toContain('phrase');
+    expect(runCli('audit', ['--since', 'soon'], where)).toMatchObject({ status: 2 });
+    expect(runCli('audit', ['--user', 'nobody'], where)).toMatchObject({ status: 1 });
   });
 
   it.each([

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { listenerApplicationName } from '../../src/revocation/revocation-feed';
 import { TEST_ENV } from '../fixtures/keys';
 import { POSTGRES_AVAILABLE, TEST_POSTGRES_URL, type TestDatabase, ENGINES } from '../helpers/databases';
-import { freshEnv, type ServerProcess, startServerProcess } from '../helpers/process';
+import { freshEnv, runCli, type ServerProcess, startServerProcess } from '../helpers/process';
 
 const PASSWORD = 'correct horse battery';
 const POLL_INTERVAL_MS = 1000;
@@ -176,5 +176,15 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
     expect(answer.errors?.[0]?.extensions?.reason).toBe('TOKEN_REVOKED');
     const ready = (await (await fetch(`${b.url}/readyz`)).json()) as { revocations: string };
     expect(ready.revocations).toBe('listening');
+  });
+
+  it('lists the revocations in the audit trail from the operator CLI, which exits when done', () => {
+    const listed = runCli('audit', ['--since', '1h', '--type', 'access.revoked'], where);
+    expect(listed.status).toBe(0);
+    const kinds = listed.stdout
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { details: { kind: string } }).details.kind);
+    expect(new Set(kinds)).toEqual(new Set(['session', 'user', 'minter']));
   });
 });

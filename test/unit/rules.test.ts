@@ -38,7 +38,7 @@ describe('shield rules from the permission map', () => {
     // The real schema plus one field that nobody put in the permission map.
     schema = applyPermissions(extendSchema(api, parse('extend type Query { secret: String }')));
   });
-  afterAll(() => services.database.close());
+  afterAll(() => services.close());
 
   const run = (source: string, identity: Identity) =>
     graphql({ schema, source, rootValue: { secret: 'nobody allowed this' }, contextValue: { identity } });
