@@ -26,6 +26,12 @@ export const USERS = Array.from({ length: 100 }, (_, index) => {
 /** Who the benchmark token names: the first user, with the admin scope only. */
 export const CALLER = { subject: USERS[0]!.id, username: USERS[0]!.username, scopes: ['admin'] };
 
+/**
+ * The account logins and refreshes use: a real scrypt hash, at production cost. Its name sorts after every
+ * user of USERS, so `list`'s first page stays the same as the other servers'.
+ */
+export const ACCOUNT = { username: 'zzz-login', password: 'bench login passphrase' } as const;
+
 export const QUERIES = {
   me: '{ me { id username scopes greeting } }',
   list: '{ users(first: 100) { nodes { id username scopes } } }',

@@ -9,8 +9,11 @@ export const SERVERS = [
   ['standalone-key-object', '(3′) (3) with the secret as a KeyObject'],
   ['yoga', '(4) graphql-yoga + plugin-jwt + generic-auth'],
   ['raw', '(5) raw node:http, precomputed (ceiling)'],
+  ['api-revoked', '(1r) (1) holding 10 000 live revocations'],
 ] as const;
-export type ServerName = (typeof SERVERS)[number][0];
+/** Measured on logins and refreshes only, beside (1). */
+export const ACCOUNT_SERVERS = [['api-no-audit', '(1a) (1) without the audit trail']] as const;
+export type ServerName = (typeof SERVERS)[number][0] | (typeof ACCOUNT_SERVERS)[number][0];
 
 function hasTaskset(): boolean {
   try {

@@ -1,3 +1,4 @@
+import { type AccountsResult } from './accounts';
 import { type InstructionCount } from './instructions';
 
 export interface Row {
@@ -27,9 +28,12 @@ export interface Report {
     readonly meVsStandalone: number;
     readonly meVsStandaloneKeyObject: number;
     readonly meVsYoga: number;
+    /** (1r)/(1): `me` with 10 000 live revocations over `me` with none. */
+    readonly meRevoked: PairedRatio;
   };
   readonly instructions: readonly InstructionCount[] | undefined;
   readonly memory: Record<string, number> | undefined;
+  readonly accounts: AccountsResult | undefined;
 }
 
 const fixed = (value: number, digits = 3) => value.toFixed(digits);
@@ -50,6 +54,13 @@ function instructionLines(counts: readonly InstructionCount[]): string[] {
         `| ${count.server} | ${count.perRequest}${count.settled ? '' : ' (did not settle)'} | ${count.blocks.map((block) => Math.round(block)).join(', ')} |`,
     ),
   ];
+  const revoked = of('api-revoked');
+  if (api && revoked)
+    lines.push(
+      '',
+      `(1r)/(1) in instructions on me: ${fixed(api.perRequest / revoked.perRequest)} ` +
+        `(${revoked.perRequest} with 10 000 live revocations, ${api.perRequest} with none; the throughput ratio if time followed instructions).`,
+    );
   if (api && bare)
     lines.push(
       '',
@@ -81,7 +92,26 @@ export function markdown(report: Report): string {
       `on list ${fixed(ratios.list.median)} (${range(ratios.list.rounds)}). ` +
       `On me, (1)/(3): ${fixed(ratios.meVsStandalone)}; (1)/(3′): ${fixed(ratios.meVsStandaloneKeyObject)}; (1)/(4): ${fixed(ratios.meVsYoga)}.`,
   ];
+  if (!Number.isNaN(ratios.meRevoked.median))
+    lines.push(
+      '',
+      `(1r)/(1) on me, 10 000 live revocations against none, paired by round: ${fixed(ratios.meRevoked.median)} (${range(ratios.meRevoked.rounds)}).`,
+    );
   if (report.instructions) lines.push(...instructionLines(report.instructions));
+  if (report.accounts) {
+    const { settings, rows, ratios: accountRatios } = report.accounts;
+    lines.push(
+      '',
+      `Logins and refreshes per second, ${settings.concurrency} clients each looping, median of ${settings.rounds} rounds of ${settings.seconds} s (scrypt at production cost, PASSWORD_SCRYPT_LOG2N=14):`,
+      '',
+      '| server | operation | per second |',
+      '| --- | --- | ---: |',
+      ...rows.map((row) => `| ${row.server} | ${row.operation} | ${row.perSecond} |`),
+      '',
+      `(1)/(1a), with the audit trail over without, paired by round: login ${fixed(accountRatios.login.median)} (${range(accountRatios.login.rounds)}), ` +
+        `refresh ${fixed(accountRatios.refresh.median)} (${range(accountRatios.refresh.rounds)}).`,
+    );
+  }
   if (report.memory) {
     const m = report.memory;
     lines.push(

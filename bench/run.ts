@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { type AccountsResult, measureAccounts } from './accounts';
 import { barChart } from './chart';
 import { benchToken, EXPECTED, QUERIES, type QueryName } from './fixtures';
 import { countInstructions, hasCallgrind, type InstructionCount } from './instructions';
@@ -15,7 +16,8 @@ import { markdown, type PairedRatio, type Report } from './report';
  * per request of (1) and (2) under callgrind, and watches (1)'s memory under a long load. Settings:
  * BENCH_DURATION (s per measurement, default 3), BENCH_ROUNDS (9), BENCH_CONNECTIONS (32),
  * BENCH_MEMORY_SECONDS (60; 0 skips the memory run), BENCH_INSTRUCTIONS (1; 0 skips the count),
- * BENCH_SERVERS (a subset such as "api,bare").
+ * BENCH_ACCOUNTS (1; 0 skips logins and refreshes with and without the audit trail), BENCH_SERVERS (a
+ * subset such as "api,bare").
  */
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 3);
@@ -23,6 +25,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 const INSTRUCTIONS = process.env.BENCH_INSTRUCTIONS !== '0';
+const ACCOUNTS = process.env.BENCH_ACCOUNTS !== '0';
 /** A comma-separated subset, for quick comparisons while optimising; the published report needs them all. */
 const ONLY = process.env.BENCH_SERVERS?.split(',');
 const ROOT = join(__dirname, '..', '..');
@@ -59,10 +62,19 @@ function versions(): Record<string, string> {
   return { node: process.version, ...Object.fromEntries(packages.map((name) => [name, read(name)])) };
 }
 
-function pairedRatio(samples: Map<string, Sample[]>, query: QueryName): PairedRatio {
-  const api = samples.get(`api/${query}`) ?? [];
-  const bare = samples.get(`bare/${query}`) ?? [];
-  const rounds = api.map((sample, index) => sample.requestsPerSecond / bare[index]!.requestsPerSecond);
+/** `server`/`over` on one query, per round (the two ran back to back) and the median of those. */
+function pairedRatio(
+  samples: Map<string, Sample[]>,
+  query: QueryName,
+  server = 'api',
+  over = 'bare',
+): PairedRatio {
+  const numerator = samples.get(`${server}/${query}`) ?? [];
+  const denominator = samples.get(`${over}/${query}`) ?? [];
+  if (numerator.length !== denominator.length) return { median: Number.NaN, rounds: [] };
+  const rounds = numerator.map(
+    (sample, index) => sample.requestsPerSecond / denominator[index]!.requestsPerSecond,
+  );
   return { median: rounds.length > 0 ? median(rounds) : Number.NaN, rounds };
 }
 
@@ -141,7 +153,7 @@ async function main(): Promise<void> {
 
   // After the throughput runs, with their servers gone: a server under valgrind would slow the others.
   let instructions: InstructionCount[] | undefined;
-  const counted = (['api', 'bare'] as const).filter((name) => !ONLY || ONLY.includes(name));
+  const counted = (['api', 'bare', 'api-revoked'] as const).filter((name) => !ONLY || ONLY.includes(name));
   if (INSTRUCTIONS && counted.length > 0) {
     if (hasCallgrind()) {
       if (PINNED) execFileSync('taskset', ['-pc', '0,1', String(process.pid)], { stdio: 'ignore' });
@@ -153,6 +165,15 @@ async function main(): Promise<void> {
         maxBlocks: 30,
       });
     } else process.stderr.write('valgrind is not installed: no instruction count\n');
+  }
+
+  let accounts: AccountsResult | undefined;
+  if (ACCOUNTS && (!ONLY || ONLY.includes('api-no-audit'))) {
+    accounts = await measureAccounts({
+      rounds: Math.max(3, Math.ceil(ROUNDS / 2)),
+      seconds: DURATION,
+      concurrency: 8,
+    });
   }
 
   const rps = (server: string, query: string) =>
@@ -174,9 +195,11 @@ async function main(): Promise<void> {
       meVsStandalone: rps('api', 'me') / rps('standalone', 'me'),
       meVsStandaloneKeyObject: rps('api', 'me') / rps('standalone-key-object', 'me'),
       meVsYoga: rps('api', 'me') / rps('yoga', 'me'),
+      meRevoked: pairedRatio(samples, 'me', 'api-revoked', 'api'),
     },
     instructions,
     memory,
+    accounts,
   };
   if (ONLY) {
     process.stdout.write(markdown(report));

@@ -1,15 +1,27 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type AuditTrail } from '../src/audit/audit-trail';
+import { type Revocation, REVOCATION_KINDS } from '../src/auth/revocation-registry';
 import { loadRuntime, type Runtime, type Services, startServices } from '../src/bootstrap';
 import { createLogger } from '../src/logger';
-import { KEY_ID, SECRET, USERS } from './fixtures';
+import { ACCOUNT, KEY_ID, SECRET, USERS } from './fixtures';
+
+export interface SeedOptions {
+  /** Live revocations to hold, spread over the four kinds, none matching the benchmark's token. */
+  readonly revocations?: number;
+  /** Replaces the audit trail (the no-audit variant). */
+  readonly audit?: AuditTrail;
+}
 
 /**
- * The API's runtime and services in production mode, on a fresh SQLite file holding the benchmark's users.
- * LOG_LEVEL is warn: at info every request writes two log lines, which the peers do not.
+ * The API's runtime and services in production mode, on a fresh SQLite file holding the benchmark's users
+ * and one account with a real password (logins and refreshes). LOG_LEVEL is warn: at info every request
+ * writes two log lines, which the peers do not. The login throttle is opened wide: the load comes from one
+ * address.
  */
-export async function seededApi(): Promise<{
+export async function seededApi(options: SeedOptions = {}): Promise<{
   runtime: Runtime;
   services: Services;
   logger: ReturnType<typeof createLogger>;
@@ -22,10 +34,11 @@ export async function seededApi(): Promise<{
     SIGNING_KEY_ID: KEY_ID,
     DATABASE_URL: `sqlite:${join(dataDir, 'api.sqlite')}`,
     PASSWORD_SCRYPT_LOG2N: '14',
+    LOGIN_MAX_ATTEMPTS_PER_IP: '1000000000',
   };
   const logger = createLogger('warn');
   const runtime = loadRuntime(env, { logger });
-  const services = await startServices(runtime, logger);
+  const services = await startServices(runtime, logger, options.audit ? { audit: options.audit } : {});
   const now = Date.now();
   await services.database.db
     .insertInto('users')
@@ -42,5 +55,16 @@ export async function seededApi(): Promise<{
       })),
     )
     .execute();
+  await services.users.createUser({ ...ACCOUNT, scopes: [] }, {});
+  if (options.revocations) {
+    // Through the real path: stored, then applied to the registry as a committed revocation is.
+    const revocations: Revocation[] = Array.from({ length: options.revocations }, (_, index) => ({
+      kind: REVOCATION_KINDS[index % REVOCATION_KINDS.length]!,
+      key: randomUUID(),
+      at: now,
+    }));
+    await services.revocations.record(services.database.db, revocations);
+    services.revocations.apply(revocations);
+  }
   return { runtime, services, logger };
 }

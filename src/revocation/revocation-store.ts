@@ -3,6 +3,8 @@ import { type Kysely } from 'kysely';
 import { REVOCATION_KINDS, type Revocation, type RevocationKind } from '../auth/revocation-registry';
 import { type DatabaseSchema } from '../db/schema';
 
+const INSERT_BATCH = 1000;
+
 /** The `revocations` table: what a starting instance loads and a polling one reads again. */
 export class RevocationStore {
   /** @param retentionMs how long after it was made a revocation can still match a valid token */
@@ -13,19 +15,21 @@ export class RevocationStore {
 
   /** Inside the caller's transaction when `db` is one, so a revocation is stored with what caused it. */
   async insert(revocations: readonly Revocation[]): Promise<void> {
-    if (revocations.length === 0) return;
-    await this.db
-      .insertInto('revocations')
-      .values(
-        revocations.map(({ kind, key, at }) => ({
-          id: randomUUID(),
-          kind,
-          key,
-          revoked_at: at,
-          expires_at: at + this.retentionMs,
-        })),
-      )
-      .execute();
+    // SQLite takes at most 32 766 bound values per statement: five per row.
+    for (let start = 0; start < revocations.length; start += INSERT_BATCH) {
+      await this.db
+        .insertInto('revocations')
+        .values(
+          revocations.slice(start, start + INSERT_BATCH).map(({ kind, key, at }) => ({
+            id: randomUUID(),
+            kind,
+            key,
+            revoked_at: at,
+            expires_at: at + this.retentionMs,
+          })),
+        )
+        .execute();
+    }
   }
 
   /** Every revocation that can still match a valid token. */
