@@ -124,17 +124,19 @@ export class UserAdminService {
 
   async setUserScopes(userId: string, requested: readonly string[], actor: Actor): Promise<UserAccount> {
     const scopes = checkScopes(requested);
-    const user = await this.existing(userId);
-    // Granting and taking away both need the scope: an admin cannot demote someone more powerful.
-    const changed = [
-      ...scopes.filter((scope) => !user.scopes.includes(scope)),
-      ...user.scopes.filter((scope) => !scopes.includes(scope)),
-    ];
-    refuseUngrantable(changed, actor, 'change');
-    const removed = user.scopes.filter((scope) => !scopes.includes(scope));
+    await this.existing(userId);
     await guarded(() =>
       revokingTransaction(this.deps.db, this.deps, async (trx, revoke) => {
+        // Read under the user's lock: what is removed is decided against the scopes as they are now.
         await userRepository(trx).lock(userId);
+        const user = (await userRepository(trx).findById(userId))!;
+        // Granting and taking away both need the scope: an admin cannot demote someone more powerful.
+        const removed = user.scopes.filter((scope) => !scopes.includes(scope));
+        refuseUngrantable(
+          [...scopes.filter((scope) => !user.scopes.includes(scope)), ...removed],
+          actor,
+          'change',
+        );
         const now = this.clock();
         await userRepository(trx).update(userId, { scopes }, now);
         // A token still claiming a removed scope dies, with every token the user minted.

@@ -59,7 +59,8 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (error: unknown) => {
-    const reason = error instanceof ServiceUnavailableError ? describeError(error.cause) : describeError(error);
+    const reason =
+      error instanceof ServiceUnavailableError ? describeError(error.cause) : describeError(error);
     process.stderr.write(`audit failed: ${reason}\n`);
     process.exitCode = 1;
   },

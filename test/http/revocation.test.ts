@@ -3,6 +3,7 @@ import {
   ChangePasswordDocument,
   CreateUserDocument,
   DisableUserDocument,
+  EnableUserDocument,
   IssueTokenDocument,
   LoginDocument,
   LogoutDocument,
@@ -46,7 +47,10 @@ describeEngines('revocation before exp', (database) => {
   };
 
   beforeAll(async () => {
-    server = await startTestServerOn(database, { onQuery: () => (queries += 1) });
+    server = await startTestServerOn(database, {
+      env: { LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP: '3' },
+      onQuery: () => (queries += 1),
+    });
     await server.services.users.createUser(
       { username: 'root', password: PASSWORD, scopes: ['admin', 'reports', 'extra'] },
       {},
@@ -213,6 +217,18 @@ describeEngines('revocation before exp', (database) => {
       const user = await createUser();
       const session = await login(user.username);
       await execute(server.app, LoginDocument, { username: user.username, password: 'wrong password here' });
+      // Past LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP (3 here) the pair is throttled: the fourth is refused.
+      for (let attempt = 0; attempt < 4; attempt += 1) {
+        await execute(
+          server.app,
+          LoginDocument,
+          { username: 'nobody', password: 'wrong password here' },
+          { ip: '192.0.2.7' },
+        );
+      }
+      const disabled = await createUser();
+      await execute(server.app, DisableUserDocument, { userId: disabled.id }, { token: root });
+      await execute(server.app, EnableUserDocument, { userId: disabled.id }, { token: root });
       await execute(
         server.app,
         LogoutDocument,
@@ -240,12 +256,14 @@ describeEngines('revocation before exp', (database) => {
       for (const type of [
         'login.succeeded',
         'login.failed',
+        'login.throttled',
         'session.ended',
         'sessions.revoked',
         'password.changed',
         'user.created',
         'user.scopes_set',
         'user.disabled',
+        'user.enabled',
         'refresh_token.reused',
         'token.minted',
         'token.revoked',
