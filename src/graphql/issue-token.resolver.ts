@@ -1,5 +1,4 @@
 import { type GraphQLResolveInfo } from 'graphql';
-import { type Logger } from 'pino';
 import { Arg, Ctx, ID, Info, Resolver } from 'type-graphql';
 import { MutationField } from './mutation-field';
 import { type TokenMinting } from '../accounts/token-minting';
@@ -24,7 +23,6 @@ export class IssueTokenResolver {
   constructor(
     private readonly minting: TokenMinting,
     private readonly admin: UserAdminService,
-    private readonly log: Logger,
   ) {}
 
   @MutationField(() => IssuedToken, {
@@ -49,14 +47,6 @@ export class IssueTokenResolver {
     } catch (error) {
       throw error instanceof InputError ? inSchemaTerms(error) : error;
     }
-    const audit = {
-      event: 'token_issued',
-      by: actor.userId,
-      subject: input.subject,
-      scopes: issued.scopes,
-      jti: issued.tokenId,
-    };
-    this.log.info({ audit }, 'token issued');
     return Object.assign(new IssuedToken(), {
       accessToken: issued.token,
       tokenType: 'Bearer',

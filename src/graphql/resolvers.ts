@@ -38,7 +38,7 @@ export function createResolvers(deps: ResolverDependencies): ContainerType {
   const instances = new Map<unknown, object>([
     [MeResolver, new MeResolver()],
     [PermissionsResolver, new PermissionsResolver()],
-    [IssueTokenResolver, new IssueTokenResolver(deps.minting, deps.users, deps.logger)],
+    [IssueTokenResolver, new IssueTokenResolver(deps.minting, deps.users)],
     [SessionResolver, new SessionResolver(deps.accounts)],
     [UsersResolver, new UsersResolver(deps.users)],
     [AuditResolver, new AuditResolver(deps.auditLog, deps.users)],

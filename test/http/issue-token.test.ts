@@ -40,12 +40,19 @@ describe('issueToken over HTTP', () => {
       greeting: 'Hey billing',
       scopes: ['read'],
     });
-    expect(server.logs.join('\n')).toContain('"event":"token_issued"');
+    const minted = await server.services.auditLog.page({ type: 'token.minted' }, 1);
+    expect(minted.events[0]?.details).toEqual({
+      subject: 'billing-service',
+      username: 'billing',
+      scopes: ['read'],
+      tokenId: issued.tokenId,
+      expiresAt: issued.expiresAt,
+    });
     expect(server.logs.join('\n')).not.toContain(issued.accessToken);
   });
 
   it('refuses to grant a scope the caller does not hold, and issues nothing', async () => {
-    const logged = server.logs.length;
+    const before = (await server.services.auditLog.page({ type: 'token.minted' }, 200)).events.length;
     const response = await execute(
       server.app,
       IssueTokenDocument,
@@ -64,7 +71,7 @@ describe('issueToken over HTTP', () => {
         },
       }),
     ]);
-    expect(server.logs.slice(logged).join('\n')).not.toContain('token_issued');
+    expect((await server.services.auditLog.page({ type: 'token.minted' }, 200)).events).toHaveLength(before);
   });
 
   it('requires the admin scope: 403 with an insufficient_scope challenge', async () => {
