@@ -130,6 +130,7 @@ export async function startServices(
       connectTimeoutMs: config.database.queryTimeoutMs,
       log: logger,
       clock,
+      audit,
     });
     await revocations.start();
     const accounts = await createAccountService({

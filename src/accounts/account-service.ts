@@ -76,7 +76,7 @@ export class AccountService {
       await guarded(() => userRepository(db).update(user.id, { passwordHash }, now));
     }
     const session = await guarded(() =>
-      db.transaction().execute(async (trx) => {
+      audit.transaction(db, async (trx) => {
         const started = await this.startSession(trx, user, client, now);
         const details = { sessionId: started.sessionId };
         await audit.record(trx, {

@@ -52,7 +52,7 @@ export class TokenMinting {
       }
     }
     return guarded(() =>
-      this.db.transaction().execute(async (trx) => {
+      this.audit.transaction(this.db, async (trx) => {
         // Under the minter's row lock, as disabling or demoting it takes: either that revocation comes
         // first and the minter is refused here, or this token is signed before it and dies with it.
         const users = userRepository(trx);

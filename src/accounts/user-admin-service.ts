@@ -102,7 +102,7 @@ export class UserAdminService {
     refuseUngrantable(scopes, actor, 'grant');
     const passwordHash = await this.deps.hasher.hash(input.password);
     try {
-      return await this.deps.db.transaction().execute(async (trx) => {
+      return await this.deps.audit.transaction(this.deps.db, async (trx) => {
         const user = await userRepository(trx).insert(
           { username: input.username, passwordHash, scopes },
           this.clock(),

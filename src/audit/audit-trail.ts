@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely } from 'kysely';
-import { type DatabaseSchema } from '../db/schema';
+import { type Kysely, type Selectable } from 'kysely';
+import { type AuditEventsTable, type DatabaseSchema } from '../db/schema';
 import { type ClientInfo } from '../request-context';
 
 /**
@@ -55,30 +55,101 @@ export interface AuditFilter {
 const MAX_USER_AGENT = 256;
 const MAX_USERNAME = 128;
 
-/** The `audit_events` table. Each event is written in the transaction of what it records. */
+/**
+ * Tells the other instances of committed events: on PostgreSQL `pg_notify` inside the transaction, which
+ * delivers them (to this instance too) when it commits. Undefined on SQLite, where this instance is all.
+ */
+export type AuditAnnouncer = (trx: Kysely<DatabaseSchema>, events: readonly AuditEvent[]) => Promise<void>;
+export type AuditListener = (event: AuditEvent) => void;
+
+function toEvent(row: Selectable<AuditEventsTable>): AuditEvent {
+  return {
+    id: row.id,
+    at: row.at,
+    type: row.type as AuditEventType,
+    actorId: row.actor_id ?? undefined,
+    userId: row.user_id ?? undefined,
+    username: row.username ?? undefined,
+    ip: row.ip ?? undefined,
+    userAgent: row.user_agent ?? undefined,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+  };
+}
+
+/**
+ * The `audit_events` table. Each event is written in the transaction of what it records, and reaches the
+ * live listeners (subscriptions) once that transaction has committed, on every instance.
+ */
 export class AuditTrail {
+  private readonly listeners = new Set<AuditListener>();
+  /** Events of transactions still open, delivered when they commit ({@link transaction}). */
+  private readonly uncommitted = new WeakMap<Kysely<DatabaseSchema>, AuditEvent[]>();
+  private announcer: AuditAnnouncer | undefined;
+
   constructor(private readonly clock: () => number = Date.now) {}
 
+  /** From now on committed events are announced to every instance, which then delivers them. */
+  announceWith(announcer: AuditAnnouncer): void {
+    this.announcer = announcer;
+  }
+
   /** @param db the transaction of the change the event records, when there is one */
-  async record(db: Kysely<DatabaseSchema>, ...events: AuditEventInput[]): Promise<void> {
-    if (events.length === 0) return;
+  async record(db: Kysely<DatabaseSchema>, ...inputs: AuditEventInput[]): Promise<void> {
+    if (inputs.length === 0) return;
     const at = this.clock();
-    await db
-      .insertInto('audit_events')
-      .values(
-        events.map((event) => ({
-          id: randomUUID(),
-          at,
-          type: event.type,
-          actor_id: event.actorId ?? null,
-          user_id: event.userId ?? null,
-          username: event.username?.slice(0, MAX_USERNAME) ?? null,
-          ip: event.client?.ip ?? null,
-          user_agent: event.client?.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
-          details: JSON.stringify(event.details ?? {}),
-        })),
-      )
-      .execute();
+    const rows = inputs.map((event) => ({
+      id: randomUUID(),
+      at,
+      type: event.type,
+      actor_id: event.actorId ?? null,
+      user_id: event.userId ?? null,
+      username: event.username?.slice(0, MAX_USERNAME) ?? null,
+      ip: event.client?.ip ?? null,
+      user_agent: event.client?.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+      details: JSON.stringify(event.details ?? {}),
+    }));
+    await db.insertInto('audit_events').values(rows).execute();
+    const events = rows.map(toEvent);
+    if (this.announcer) return this.announcer(db, events);
+    const pending = db.isTransaction ? this.uncommitted.get(db) : undefined;
+    if (pending) pending.push(...events);
+    else this.deliver(events);
+  }
+
+  /**
+   * Runs `work` in a transaction whose events reach the listeners only if it commits. Without an
+   * announcer (SQLite) they are held until then; with one, PostgreSQL holds the notification.
+   */
+  async transaction<T>(
+    db: Kysely<DatabaseSchema>,
+    work: (trx: Kysely<DatabaseSchema>) => Promise<T>,
+  ): Promise<T> {
+    let pending: AuditEvent[] = [];
+    const result = await db.transaction().execute(async (trx) => {
+      this.uncommitted.set(trx, (pending = []));
+      return work(trx);
+    });
+    this.deliver(pending);
+    return result;
+  }
+
+  /** Hands committed events to the live listeners; a listener that throws is its own problem. */
+  deliver(events: readonly AuditEvent[]): void {
+    for (const event of events) {
+      for (const listener of this.listeners) listener(event);
+    }
+  }
+
+  /** @returns the function that stops listening */
+  listen(listener: AuditListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** One event by id: what a listener reads when a notification was too large to carry it. */
+  async find(db: Kysely<DatabaseSchema>, id: string): Promise<AuditEvent | undefined> {
+    const row = await db.selectFrom('audit_events').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toEvent(row);
   }
 
   /** Newest first, strictly after the cursor position (`at`, `id`) when there is one. */
@@ -98,17 +169,7 @@ export class AuditTrail {
       );
     }
     const rows = await query.orderBy('at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((row) => ({
-      id: row.id,
-      at: row.at,
-      type: row.type as AuditEventType,
-      actorId: row.actor_id ?? undefined,
-      userId: row.user_id ?? undefined,
-      username: row.username ?? undefined,
-      ip: row.ip ?? undefined,
-      userAgent: row.user_agent ?? undefined,
-      details: JSON.parse(row.details) as Record<string, unknown>,
-    }));
+    return rows.map(toEvent);
   }
 
   /** @returns how many events older than `cutoff` (epoch ms) were deleted */

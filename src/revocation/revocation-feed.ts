@@ -7,6 +7,7 @@ import {
   type RevocationKind,
   type RevocationRegistry,
 } from '../auth/revocation-registry';
+import { type AuditEvent, type AuditTrail } from '../audit/audit-trail';
 import { type DatabaseSchema } from '../db/schema';
 import { RevocationStore } from './revocation-store';
 
@@ -34,6 +35,8 @@ export interface RevocationFeedOptions {
   readonly connectTimeoutMs: number;
   readonly log: Logger;
   readonly clock?: () => number;
+  /** Where committed audit events go on PostgreSQL: announced here, delivered to its live listeners. */
+  readonly audit?: AuditTrail;
 }
 
 /**
@@ -47,7 +50,7 @@ export class RevocationFeed {
   private readonly store: (db: Kysely<DatabaseSchema>) => RevocationStore;
   private readonly clock: () => number;
   private listener: Client | undefined;
-  private channel: string | undefined;
+  private schema: string | undefined;
   private poller: NodeJS.Timeout | undefined;
   private closed = false;
   private current: FeedState;
@@ -56,6 +59,7 @@ export class RevocationFeed {
     this.store = (db) => new RevocationStore(db, options.retentionMs);
     this.clock = options.clock ?? Date.now;
     this.current = options.listenUrl ? 'polling' : 'local';
+    if (options.listenUrl) options.audit?.announceWith((trx, events) => this.announceEvents(trx, events));
   }
 
   get state(): FeedState {
@@ -82,7 +86,22 @@ export class RevocationFeed {
     if (!this.options.listenUrl) return;
     const payload = JSON.stringify(revocations.map(({ kind, key, at }) => [kind, key, at]));
     const message = Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES ? RELOAD : payload;
-    await sql`select pg_notify(${await this.channelName(trx)}, ${message})`.execute(trx);
+    await sql`select pg_notify(${await this.channelName(trx, 'revocations')}, ${message})`.execute(trx);
+  }
+
+  /**
+   * Announces audit events inside the transaction that records them: every instance's listener, this
+   * one's included, delivers them to its subscribers when it commits. An event too large for a
+   * notification is announced by id and read from the table.
+   */
+  private async announceEvents(trx: Kysely<DatabaseSchema>, events: readonly AuditEvent[]): Promise<void> {
+    const channel = await this.channelName(trx, 'events');
+    for (const event of events) {
+      const payload = JSON.stringify(event);
+      const message =
+        Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES ? JSON.stringify({ id: event.id }) : payload;
+      await sql`select pg_notify(${channel}, ${message})`.execute(trx);
+    }
   }
 
   /** Makes committed revocations take effect on this instance at once, without waiting for the echo. */
@@ -119,11 +138,15 @@ export class RevocationFeed {
     // Without a listener an 'error' event would end the process; losing this connection only means polling.
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
-    client.on('notification', ({ payload }) => this.heard(payload));
+    client.on('notification', ({ channel, payload }) =>
+      channel.startsWith('events.') ? this.heardEvent(payload) : this.heard(payload),
+    );
     try {
       await client.connect();
-      const channel = await this.channelName(client);
-      await client.query(`LISTEN ${quoteIdentifier(channel)}`);
+      await client.query(`LISTEN ${quoteIdentifier(await this.channelName(client, 'revocations'))}`);
+      if (this.options.audit) {
+        await client.query(`LISTEN ${quoteIdentifier(await this.channelName(client, 'events'))}`);
+      }
       if (this.closed) {
         await client.end();
         return false;
@@ -189,17 +212,40 @@ export class RevocationFeed {
     if (revocations) this.options.registry.add(revocations);
   }
 
+  /** Committed audit events from any instance; a listener's failure is not the feed's. */
+  private heardEvent(payload: string | undefined): void {
+    const { audit, db } = this.options;
+    let parsed: Partial<AuditEvent> | undefined;
+    try {
+      parsed = JSON.parse(payload ?? '') as Partial<AuditEvent>;
+    } catch {
+      return;
+    }
+    if (typeof parsed.id !== 'string') return;
+    if (typeof parsed.type === 'string') {
+      audit?.deliver([parsed as AuditEvent]);
+      return;
+    }
+    void audit?.find(db, parsed.id).then(
+      (event) => event && audit.deliver([event]),
+      () => undefined,
+    );
+  }
+
   /** One channel per schema: instances (and test suites) on other schemas of the database hear nothing. */
-  private async channelName(db: Kysely<DatabaseSchema> | Client): Promise<string> {
-    if (this.channel) return this.channel;
-    const query = 'select current_schema() as schema';
-    const schema =
-      db instanceof Client
-        ? ((await db.query<{ schema: string }>(query)).rows[0]?.schema ?? 'public')
-        : ((await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ??
-          'public');
-    this.channel = `revocations.${schema}`;
-    return this.channel;
+  private async channelName(
+    db: Kysely<DatabaseSchema> | Client,
+    topic: 'revocations' | 'events',
+  ): Promise<string> {
+    if (!this.schema) {
+      const query = 'select current_schema() as schema';
+      this.schema =
+        db instanceof Client
+          ? ((await db.query<{ schema: string }>(query)).rows[0]?.schema ?? 'public')
+          : ((await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema ??
+            'public');
+    }
+    return `${topic}.${this.schema}`;
   }
 }
 

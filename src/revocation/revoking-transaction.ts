@@ -24,7 +24,7 @@ export async function revokingTransaction<T>(
 ): Promise<T> {
   const revoked: Array<{ revocation: Revocation; userId: string | undefined }> = [];
   const all = () => revoked.map(({ revocation }) => revocation);
-  const result = await db.transaction().execute(async (trx) => {
+  const result = await audit.transaction(db, async (trx) => {
     const value = await work(trx, (revocation, userId) => revoked.push({ revocation, userId }));
     await revocations.record(trx, all());
     await audit.record(
