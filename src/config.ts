@@ -4,6 +4,7 @@ import { type Env, EnvReader, nonEmpty } from './config/env-reader';
 import { type GraphqlConfig, readGraphql } from './config/graphql';
 import { type JwtConfig, readJwt } from './config/jwt';
 import { type HttpConfig, readHttp, readServer, type ServerConfig } from './config/server';
+import { readSubscriptions, type SubscriptionsConfig } from './config/subscriptions';
 
 export { parseDurationSeconds } from './config/env-reader';
 export { PACKAGE_NAME } from './config/jwt';
@@ -20,6 +21,7 @@ export interface Config {
   readonly jwt: JwtConfig;
   readonly http: HttpConfig;
   readonly graphql: GraphqlConfig;
+  readonly subscriptions: SubscriptionsConfig;
   readonly database: DatabaseConfig;
   readonly accounts: AccountsConfig;
   /** Git-ignored folder for local state: the development signing key and the SQLite database. */
@@ -56,6 +58,7 @@ export function parseConfig(variables: Env): Config {
     server,
     http: readHttp(env, production),
     graphql: readGraphql(env, production),
+    subscriptions: readSubscriptions(env),
     database: readDatabase(env, dataDir),
     accounts: readAccounts(env, production),
     jwt: readJwt(env, production),

@@ -219,7 +219,8 @@ export class NotFoundError extends AppError {
 }
 
 /** Which abuse limit a query broke (`extensions.limit`). */
-export type QueryLimit = 'depth' | 'aliases' | 'directives' | 'cost' | 'tokens' | 'password_checks';
+export type QueryLimit =
+  'depth' | 'aliases' | 'directives' | 'cost' | 'tokens' | 'password_checks' | 'subscriptions';
 
 /** A query refused before execution for being too deep, too wide or too expensive. */
 export class QueryLimitError extends AppError {

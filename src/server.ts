@@ -15,9 +15,12 @@ import { createContextFunction } from './server/context';
 import { Lifecycle } from './server/lifecycle';
 import { REQUEST_ID_HEADER, requestIdOf } from './server/request-id';
 import { registerRoutes } from './server/routes';
+import { trustProxyFunction } from './server/trust-proxy';
+import { abuseProtection } from './server/abuse-limits';
+import { attachSubscriptions } from './realtime/websocket';
 
 export type ServerDependencies = ResolverDependencies &
-  Pick<Services, 'database' | 'revocations'> & {
+  Pick<Services, 'database' | 'revocations' | 'audit'> & {
     readonly tokens: TokenService;
     /** Shutdown state that src/index.ts drives; tests leave it out. */
     readonly lifecycle?: Lifecycle;
@@ -27,16 +30,6 @@ export type ServerDependencies = ResolverDependencies &
 const TIMEOUT_CHECK_MS = 1000;
 /** What browsers may send cross-origin: JSON, a token, and the headers Apollo's CSRF check accepts. */
 const CORS_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'];
-
-/**
- * fastify's trustProxy for TRUST_PROXY. A hop count becomes a function trusting that many hops back from
- * the socket: fastify takes a bare number as "trust nothing", since a client that reaches the API directly
- * can write any X-Forwarded-For (the README says to give a count only when the proxies are the only way in).
- */
-function trustProxyOption(trust: Config['server']['trustProxy']) {
-  if (typeof trust === 'number') return (_address: string, hop: number) => hop < trust;
-  return typeof trust === 'object' ? [...trust] : trust;
-}
 
 /**
  * Builds the HTTP server: GraphQL at /graphql (Apollo on fastify) and the routes beside it
@@ -55,7 +48,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default), so
     // a 10 s header timeout fired after up to 40 s; checking every second makes them hold within one.
     http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
-    trustProxy: trustProxyOption(config.server.trustProxy),
+    trustProxy: trustProxyFunction(config.server.trustProxy),
   });
   app.setErrorHandler<FastifyError>((error, request, reply) => {
     logRouteFailure(log, request.id, error);
@@ -87,14 +80,23 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     lifecycle,
   });
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));
+  const authenticate = createAuthenticator(deps.tokens);
   await app.register(fastifyApollo(apollo), {
     // OPTIONS is @fastify/cors's: its preflight answers carry the allow-list.
     method: ['GET', 'POST'],
-    context: createContextFunction({
-      authenticate: createAuthenticator(deps.tokens),
-      realm: config.jwt.audience,
-      log,
-    }),
+    context: createContextFunction({ authenticate, realm: config.jwt.audience, log }),
   });
+  const subscriptions = attachSubscriptions(app, config, {
+    schema,
+    authenticate,
+    revocations: deps.tokens.revocations,
+    audit: deps.audit,
+    validationRules: abuseProtection(config.graphql).validationRules,
+    lifecycle,
+    log,
+  });
+  // Sockets close (1001) as the server starts closing, once SHUTDOWN_DELAY's drain is over: an open
+  // WebSocket would otherwise keep the HTTP server from ever closing.
+  app.addHook('preClose', async () => subscriptions.close());
   return app;
 }

@@ -198,7 +198,8 @@ export type OperationPermission = {
 /** The root type an operation belongs to. */
 export type OperationType =
   | 'MUTATION'
-  | 'QUERY';
+  | 'QUERY'
+  | 'SUBSCRIPTION';
 
 /** Cursor pagination state. */
 export type PageInfo = {
@@ -214,7 +215,7 @@ export type Query = {
   auditEvents: AuditEventPage;
   /** The caller, from the access token alone: no database is read. */
   me: Viewer;
-  /** Every root query and mutation with what it requires: the same map the server enforces. */
+  /** Every root query, mutation and subscription with what it requires: the same map the server enforces. */
   permissions: Array<OperationPermission>;
   /** Users ordered by username, a page at a time (at most 100). */
   users: UserPage;
@@ -231,6 +232,19 @@ export type QueryAuditEventsArgs = {
 export type QueryUsersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** A live tail of the security audit trail, from every instance, narrowed by `filter` (its `since` is ignored). */
+  auditEvents: AuditEvent;
+  /** Your account's events as they happen on any instance: a session ended elsewhere, all sessions revoked, the password changed, your scopes changed. */
+  viewerEvents: ViewerEvent;
+};
+
+
+export type SubscriptionAuditEventsArgs = {
+  filter?: InputMaybe<AuditEventFilter>;
 };
 
 /** A user account. The password hash never leaves the database layer. */
@@ -264,6 +278,16 @@ export type Viewer = {
   /** When the access token expires; refresh before then. */
   tokenExpiresAt: Scalars['DateTimeISO']['output'];
   username: Scalars['String']['output'];
+};
+
+/** Something that happened to your account elsewhere. On `user.scopes_set`, refresh to get a token with your new scopes; a socket whose own token was revoked is closed (4401) instead. */
+export type ViewerEvent = {
+  __typename?: 'ViewerEvent';
+  at: Scalars['DateTimeISO']['output'];
+  /** The session it concerns, when it concerns one. */
+  sessionId?: Maybe<Scalars['ID']['output']>;
+  /** `session.ended`, `sessions.revoked`, `password.changed` or `user.scopes_set`. */
+  type: Scalars['String']['output'];
 };
 
 export type AuditEventsQueryVariables = Exact<{

@@ -16,6 +16,12 @@ export interface Revocation {
 export type RevocationKind = 'session' | 'user' | 'minter' | 'token';
 export const REVOCATION_KINDS: readonly RevocationKind[] = ['session', 'user', 'minter', 'token'];
 
+/** What of a verified token a revocation can match. */
+export type RevocableToken = Pick<
+  VerifiedToken,
+  'local' | 'subject' | 'sessionId' | 'tokenId' | 'actor' | 'issuedAt'
+>;
+
 /**
  * The revocations every instance holds in memory, so that refusing a revoked token costs a few Map
  * lookups and never a database read. An entry is needed only while a token it matches can still be valid:
@@ -30,6 +36,7 @@ export class RevocationRegistry {
     token: new Map(),
   };
   private count = 0;
+  private readonly listeners = new Set<(revocations: readonly Revocation[]) => void>();
 
   /** @param retentionMs how long an entry can still match a token: the longest lifetime + tolerance */
   constructor(readonly retentionMs: number) {}
@@ -39,17 +46,27 @@ export class RevocationRegistry {
   }
 
   /** Adds revocations; a later one of the same key wins. Applying the same revocation twice is harmless. */
-  add(revocations: Iterable<Revocation>): void {
+  add(revocations: readonly Revocation[]): void {
     for (const { kind, key, at } of revocations) {
       const entries = this.entries[kind];
       const known = entries.get(key);
       if (known === undefined) this.count += 1;
       if (known === undefined || at > known) entries.set(key, at);
     }
+    if (revocations.length > 0) for (const listener of this.listeners) listener(revocations);
+  }
+
+  /**
+   * Hears every revocation added, for what holds a token longer than a request (a WebSocket).
+   * @returns the function that stops listening
+   */
+  listen(listener: (revocations: readonly Revocation[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Whether `token`, already verified, has been revoked since it was issued. */
-  revokes(token: VerifiedToken): boolean {
+  revokes(token: RevocableToken): boolean {
     // The common case, a registry with nothing to say about most tokens, stays a handful of lookups.
     if (this.count === 0 || !token.local) return false;
     const { session, user, minter, token: single } = this.entries;

@@ -3,6 +3,7 @@ import { Field, ObjectType, registerEnumType } from 'type-graphql';
 export enum OperationType {
   QUERY = 'Query',
   MUTATION = 'Mutation',
+  SUBSCRIPTION = 'Subscription',
 }
 registerEnumType(OperationType, {
   name: 'OperationType',

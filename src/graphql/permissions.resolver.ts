@@ -5,6 +5,7 @@ import { OperationPermission, OperationType } from './operation-permission.type'
 const TYPES: Readonly<Record<RootType, OperationType>> = {
   Query: OperationType.QUERY,
   Mutation: OperationType.MUTATION,
+  Subscription: OperationType.SUBSCRIPTION,
 };
 
 // Built once: the map is frozen, so the answer never changes while the process runs.
@@ -25,7 +26,8 @@ const PERMISSIONS: readonly OperationPermission[] = Object.entries(ROOT_PERMISSI
 @Resolver()
 export class PermissionsResolver {
   @Query(() => [OperationPermission], {
-    description: 'Every root query and mutation with what it requires: the same map the server enforces.',
+    description:
+      'Every root query, mutation and subscription with what it requires: the same map the server enforces.',
   })
   permissions(): readonly OperationPermission[] {
     return PERMISSIONS;

@@ -5,6 +5,7 @@ import { type TokenMinting } from '../accounts/token-minting';
 import { type UserAdminService } from '../accounts/user-admin-service';
 import { type AuditLog } from '../audit/audit-log';
 import { AuditResolver } from './audit.resolver';
+import { EventsResolver } from './events.resolver';
 import { IssueTokenResolver } from './issue-token.resolver';
 import { MeResolver } from './me.resolver';
 import { PermissionsResolver } from './permissions.resolver';
@@ -19,6 +20,7 @@ export const RESOLVERS = [
   SessionResolver,
   UsersResolver,
   AuditResolver,
+  EventsResolver,
 ] as const;
 
 /** What the resolvers are built with. */
@@ -42,6 +44,7 @@ export function createResolvers(deps: ResolverDependencies): ContainerType {
     [SessionResolver, new SessionResolver(deps.accounts)],
     [UsersResolver, new UsersResolver(deps.users)],
     [AuditResolver, new AuditResolver(deps.auditLog, deps.users)],
+    [EventsResolver, new EventsResolver()],
   ]);
   return { get: (resolverClass) => instances.get(resolverClass)! };
 }

@@ -14,7 +14,7 @@ export function authenticated(...scopes: string[]): Access {
   return Object.freeze({ kind: 'authenticated', scopes: Object.freeze(scopes) });
 }
 
-export type RootType = 'Query' | 'Mutation';
+export type RootType = 'Query' | 'Mutation' | 'Subscription';
 
 export const ROOT_PERMISSIONS: Readonly<Record<RootType, Readonly<Record<string, Access>>>> = Object.freeze({
   Query: Object.freeze({
@@ -36,6 +36,10 @@ export const ROOT_PERMISSIONS: Readonly<Record<RootType, Readonly<Record<string,
     enableUser: authenticated('admin'),
     revokeToken: authenticated('admin'),
   }),
+  Subscription: Object.freeze({
+    viewerEvents: authenticated(),
+    auditEvents: authenticated('admin'),
+  }),
 });
 
 /**
@@ -52,4 +56,5 @@ export const OPEN_TYPES: readonly string[] = Object.freeze([
   'PageInfo',
   'AuditEvent',
   'AuditEventPage',
+  'ViewerEvent',
 ]);

@@ -1,35 +1,23 @@
 import { type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, deny, type IRule, type IRules, rule, shield } from 'graphql-shield';
-import { missingScopes } from '../auth/scopes';
-import { AppError, AuthError, ForbiddenError } from '../errors';
 import { type RequestContext } from '../request-context';
+import { accessRefusal, NOT_EXPOSED } from './access-check';
 import { type Access, OPEN_TYPES, ROOT_PERMISSIONS } from './permission-map';
-
-// A rule's refusal is one of our errors: graphql-js wraps it, and the error formatter gives it its code.
-const authenticationRequired = new AuthError('AUTHENTICATION_REQUIRED');
-
-/** A field nobody was given access to on purpose. */
-const notExposed = new AppError('FORBIDDEN');
 
 type Rule = IRule | typeof allow;
 
 function ruleFor(access: Access, rules: Map<string, Rule>): Rule {
   if (access.kind === 'public') return allow;
-  const required = access.scopes;
-  const name = `authenticated:${required.join(' ')}`;
+  const name = `authenticated:${access.scopes.join(' ')}`;
   // One rule per requirement: shield wants unique names, and its per-request cache is then shared too.
   const known = rules.get(name);
   if (known) return known;
   // 'no_cache': the check is a few property reads, cheaper than shield's per-request cache
   // (bench/README.md); it guards root fields only, so it runs at most once per root field.
-  const created = rule(name, { cache: 'no_cache' })((_parent, _args, context: RequestContext) => {
-    const { identity } = context;
-    if (!identity.authenticated) return authenticationRequired;
-    const missing = missingScopes(identity.scopes, required);
-    if (missing.length === 0) return true;
-    return new ForbiddenError(`Missing required scope: ${missing.join(', ')}.`, required, missing);
-  });
+  const created = rule(name, { cache: 'no_cache' })(
+    (_parent, _args, context: RequestContext) => accessRefusal(access, context.identity) ?? true,
+  );
   rules.set(name, created);
   return created;
 }
@@ -51,7 +39,7 @@ export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
   for (const type of OPEN_TYPES) tree[type] = allow;
   const generated = shield(tree as IRules, {
     fallbackRule: deny,
-    fallbackError: notExposed,
+    fallbackError: NOT_EXPOSED,
     // Errors thrown by resolvers reach the client as they are instead of becoming the fallback error.
     allowExternalErrors: true,
   }).generate(schema) as Record<string, Record<string, unknown>>;

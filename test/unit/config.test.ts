@@ -51,6 +51,15 @@ describe('parseConfig', () => {
         apqCacheBytes: 10 * 1024 * 1024,
         apqTtlSeconds: 86_400,
       },
+      subscriptions: {
+        connectionInitTimeoutMs: 3000,
+        keepAliveMs: 12_000,
+        maxSubscriptionsPerSocket: 10,
+        maxSocketsPerUser: 10,
+        maxSocketsPerAddress: 100,
+        maxMessageBytes: 65_536,
+        maxBufferedBytes: 1_048_576,
+      },
       database: { url: 'sqlite:.data/api.sqlite', engine: 'sqlite', queryTimeoutMs: 5000 },
       accounts: {
         refreshTokenTtlSeconds: 14 * 86_400,

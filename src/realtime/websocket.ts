@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import { type IncomingMessage } from 'node:http';
+import { type Duplex } from 'node:stream';
+import { type FastifyInstance } from 'fastify';
+import {
+  type ExecutionArgs,
+  type GraphQLSchema,
+  Kind,
+  type OperationDefinitionNode,
+  OperationTypeNode,
+  parse,
+  specifiedRules,
+  validate,
+} from 'graphql';
+import { type SubscribePayload } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { type Logger } from 'pino';
+import proxyaddr from 'proxy-addr';
+import { WebSocket, WebSocketServer } from 'ws';
+import { type AuditTrail } from '../audit/audit-trail';
+import { type Authenticate } from '../auth/authenticate';
+import { type AuthenticatedIdentity, type Identity } from '../auth/identity';
+import { type RevocationRegistry } from '../auth/revocation-registry';
+import { type Config } from '../config';
+import { AppError, AuthError, type AuthFailureReason, QueryLimitError } from '../errors';
+import { type LiveRoot } from '../graphql/events.resolver';
+import { type RequestContext } from '../request-context';
+import { toGraphQLError } from '../server/graphql-error';
+import { type Lifecycle } from '../server/lifecycle';
+import { trustProxyFunction } from '../server/trust-proxy';
+import { auditEventStream } from './event-stream';
+import { subscriptionAccess } from './subscription-access';
+
+/** Close codes beyond graphql-ws's own (4400 bad message, 4406 subprotocol, 4408 no connection_init, …). */
+export const CLOSE = {
+  /** The token is missing where needed, bad, expired or revoked: the reason says which. */
+  unauthorized: 4401,
+  /** Too many sockets for this user or this address. */
+  tooMany: 4429,
+  /** RFC 6455: the server is going away (shutdown). */
+  goingAway: 1001,
+  /** RFC 6455 "try again later": a slow consumer, whose unsent data passed WS_MAX_BUFFERED_BYTES. */
+  slowConsumer: 1013,
+} as const;
+
+/** Events a subscription may hold unsent before it counts as a slow consumer. */
+const EVENT_QUEUE_CAPACITY = 256;
+/** setTimeout's longest delay; a later expiry is checked again then. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface Connection {
+  readonly socket: WebSocket;
+  readonly address: string;
+  identity: Identity;
+  userKey: string | undefined;
+  expiry: NodeJS.Timeout | undefined;
+}
+
+export interface SubscriptionServerDependencies {
+  readonly schema: GraphQLSchema;
+  readonly authenticate: Authenticate;
+  readonly revocations: RevocationRegistry;
+  readonly audit: AuditTrail;
+  readonly validationRules: NonNullable<Parameters<typeof validate>[2]>;
+  readonly lifecycle: Lifecycle;
+  readonly log: Logger;
+  readonly clock?: () => number;
+}
+
+/** Reads `Authorization` (or `authorization`) from a connection_init payload; anything else is no header. */
+function authorizationOf(params: Readonly<Record<string, unknown>> | undefined): unknown {
+  return params?.Authorization ?? params?.authorization;
+}
+
+/**
+ * GraphQL subscriptions over WebSocket (the graphql-transport-ws protocol of graphql-ws, which Apollo
+ * Client, Apollo Kotlin and Apollo iOS speak) on the HTTP server's port and path. The token travels in
+ * `connection_init` and is verified by the same authenticator, with the same reasons and revocations, as
+ * HTTP; a socket is closed when its token expires or is revoked, on whichever instance that happened.
+ * @returns what closes every socket (1001) at shutdown
+ */
+export function attachSubscriptions(
+  app: FastifyInstance,
+  config: Pick<Config, 'subscriptions' | 'graphql' | 'server'>,
+  deps: SubscriptionServerDependencies,
+): { close(): Promise<void> } {
+  const settings = config.subscriptions;
+  const clock = deps.clock ?? Date.now;
+  const trust = trustProxyFunction(config.server.trustProxy);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes });
+  const connections = new Map<WebSocket, Connection>();
+  const connectionOf = (socket: WebSocket) => connections.get(socket)!;
+  const perAddress = new Map<string, number>();
+  const perUser = new Map<string, number>();
+
+  const count = (counts: Map<string, number>, key: string, delta: number) => {
+    const next = (counts.get(key) ?? 0) + delta;
+    if (next > 0) counts.set(key, next);
+    else counts.delete(key);
+  };
+  const closeWith = (connection: Connection, code: number, reason: string) => {
+    if (connection.socket.readyState === WebSocket.OPEN) connection.socket.close(code, reason);
+  };
+  const unauthorized = (connection: Connection, reason: AuthFailureReason) =>
+    closeWith(connection, CLOSE.unauthorized, reason);
+
+  /** Closes the socket when its token's exp passes (clients reconnect with a fresh token). */
+  const followExpiry = (connection: Connection, identity: AuthenticatedIdentity) => {
+    const remaining = identity.expiresAt.getTime() - clock();
+    connection.expiry = setTimeout(
+      () =>
+        remaining > MAX_TIMER_MS
+          ? followExpiry(connection, identity)
+          : unauthorized(connection, 'TOKEN_EXPIRED'),
+      Math.max(0, Math.min(remaining, MAX_TIMER_MS)),
+    );
+    connection.expiry.unref();
+  };
+
+  // A revocation made anywhere reaches this registry within a second; the sockets it ends close with it.
+  const stopHearing = deps.revocations.listen(() => {
+    for (const connection of connections.values()) {
+      const { identity } = connection;
+      if (identity.authenticated && deps.revocations.revokes(identity))
+        unauthorized(connection, 'TOKEN_REVOKED');
+    }
+  });
+
+  const root: LiveRoot = {
+    events: (accept) => auditEventStream(deps.audit, accept, EVENT_QUEUE_CAPACITY),
+  };
+
+  const server = useServer(
+    {
+      schema: deps.schema,
+      connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
+      onConnect: async (ctx) => {
+        const connection = connectionOf(ctx.extra.socket);
+        let identity: Identity;
+        try {
+          const header = authorizationOf(ctx.connectionParams);
+          identity = await deps.authenticate(
+            typeof header === 'string' || header === undefined ? header : '',
+          );
+        } catch (error) {
+          if (!(error instanceof AuthError)) throw error;
+          deps.log.info(
+            { ws: true, auth: { reason: error.reason, check: error.detail } },
+            'credential refused',
+          );
+          unauthorized(connection, error.reason);
+          return false;
+        }
+        if (identity.authenticated) {
+          const userKey = `${identity.issuer}\n${identity.subject}`;
+          if ((perUser.get(userKey) ?? 0) >= settings.maxSocketsPerUser) {
+            closeWith(connection, CLOSE.tooMany, 'TOO_MANY_SOCKETS_FOR_USER');
+            return false;
+          }
+          count(perUser, userKey, 1);
+          connection.userKey = userKey;
+          followExpiry(connection, identity);
+        }
+        connection.identity = identity;
+        return true;
+      },
+      onSubscribe: (ctx, _id, payload) => {
+        const connection = connectionOf(ctx.extra.socket);
+        if (Object.keys(ctx.subscriptions).length > settings.maxSubscriptionsPerSocket) {
+          const limit = settings.maxSubscriptionsPerSocket;
+          return [
+            toGraphQLError(
+              new QueryLimitError('subscriptions', `A socket may hold at most ${limit} subscriptions.`),
+            ),
+          ];
+        }
+        const prepared = prepare(payload, deps, config.graphql.maxTokens);
+        if (!('document' in prepared)) return prepared;
+        const refusal = subscriptionAccess(prepared.operation, connection.identity);
+        if (refusal) return [toGraphQLError(refusal)];
+        const contextValue: RequestContext = {
+          identity: connection.identity,
+          client: { ip: connection.address, userAgent: ctx.extra.request.headers['user-agent'] },
+          requestId: `${randomUUID()}`,
+          startedAt: performance.now(),
+        };
+        return {
+          ...prepared.args,
+          schema: deps.schema,
+          contextValue,
+          rootValue: root,
+        } satisfies ExecutionArgs;
+      },
+      onNext: (ctx) => {
+        // ws buffers whatever cannot be written yet; a client that stops reading is cut off, not fed.
+        const connection = connectionOf(ctx.extra.socket);
+        if (connection.socket.bufferedAmount > settings.maxBufferedBytes) {
+          closeWith(connection, CLOSE.slowConsumer, 'SLOW_CONSUMER');
+        }
+        return undefined;
+      },
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => toGraphQLError(appErrorOrInternal(error)).toJSON()),
+    },
+    wss,
+    settings.keepAliveMs,
+  );
+
+  // Before useServer's own listener (prependListener): a connection is known before its first message.
+  wss.prependListener('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const address = proxyaddr(request, trust);
+    const connection: Connection = {
+      socket,
+      address,
+      identity: { authenticated: false },
+      userKey: undefined,
+      expiry: undefined,
+    };
+    connections.set(socket, connection);
+    count(perAddress, address, 1);
+    socket.once('close', () => {
+      connections.delete(socket);
+      clearTimeout(connection.expiry);
+      count(perAddress, address, -1);
+      if (connection.userKey) count(perUser, connection.userKey, -1);
+    });
+  });
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== '/graphql' || deps.lifecycle.draining) {
+      socket.end(
+        `HTTP/1.1 ${deps.lifecycle.draining ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`,
+      );
+      return;
+    }
+    const address = proxyaddr(request, trust);
+    if ((perAddress.get(address) ?? 0) >= settings.maxSocketsPerAddress) {
+      socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  app.server.on('upgrade', onUpgrade);
+
+  return {
+    async close() {
+      stopHearing();
+      app.server.off('upgrade', onUpgrade);
+      await server.dispose();
+    },
+  };
+}
+
+function appErrorOrInternal(error: unknown): AppError {
+  return error instanceof AppError ? error : new AppError('INTERNAL_SERVER_ERROR');
+}
+
+/** Parses and validates a subscribe message as HTTP requests are: the token limit, then every rule. */
+function prepare(
+  payload: SubscribePayload,
+  deps: Pick<SubscriptionServerDependencies, 'schema' | 'validationRules'>,
+  maxTokens: number,
+):
+  | {
+      document: true;
+      args: Pick<ExecutionArgs, 'document' | 'variableValues' | 'operationName'>;
+      operation: OperationDefinitionNode;
+    }
+  | ReturnType<typeof toGraphQLError>[] {
+  let document;
+  try {
+    document = parse(payload.query, { maxTokens });
+  } catch (error) {
+    return [toGraphQLError(new AppError('BAD_REQUEST', (error as Error).message))];
+  }
+  const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
+  if (errors.length > 0)
+    return errors.map((error) =>
+      toGraphQLError(
+        error.originalError instanceof AppError
+          ? error.originalError
+          : new AppError('BAD_USER_INPUT', error.message),
+      ),
+    );
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = payload.operationName
+    ? operations.find((candidate) => candidate.name?.value === payload.operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
+  if (!operation)
+    return [toGraphQLError(new AppError('BAD_REQUEST', 'Name the operation to run (operationName).'))];
+  if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+    return [
+      toGraphQLError(
+        new AppError(
+          'BAD_REQUEST',
+          'Only subscriptions are served over WebSocket: send queries and mutations over HTTP.',
+        ),
+      ),
+    ];
+  }
+  return {
+    document: true,
+    operation,
+    args: {
+      document,
+      variableValues: payload.variables ?? undefined,
+      operationName: payload.operationName ?? undefined,
+    },
+  };
+}
