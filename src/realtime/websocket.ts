@@ -4,6 +4,8 @@ import { type Duplex } from 'node:stream';
 import { type FastifyInstance } from 'fastify';
 import {
   type ExecutionArgs,
+  type GraphQLError,
+  type GraphQLFormattedError,
   type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
@@ -12,7 +14,7 @@ import {
   specifiedRules,
   validate,
 } from 'graphql';
-import { type SubscribePayload } from 'graphql-ws';
+import { DEPRECATED_GRAPHQL_WS_PROTOCOL, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { type Logger } from 'pino';
 import proxyaddr from 'proxy-addr';
@@ -22,10 +24,10 @@ import { type Authenticate } from '../auth/authenticate';
 import { type AuthenticatedIdentity, type Identity } from '../auth/identity';
 import { type RevocationRegistry } from '../auth/revocation-registry';
 import { type Config } from '../config';
-import { AppError, AuthError, type AuthFailureReason, QueryLimitError } from '../errors';
+import { AppError, AuthError, type AuthFailureReason, errorSpec, QueryLimitError } from '../errors';
 import { type LiveRoot } from '../graphql/events.resolver';
 import { type RequestContext } from '../request-context';
-import { toGraphQLError } from '../server/graphql-error';
+import { appErrorOf, toGraphQLError } from '../server/graphql-error';
 import { type Lifecycle } from '../server/lifecycle';
 import { trustProxyFunction } from '../server/trust-proxy';
 import { auditEventStream } from './event-stream';
@@ -191,16 +193,16 @@ export function attachSubscriptions(
           rootValue: root,
         } satisfies ExecutionArgs;
       },
-      onNext: (ctx) => {
+      onNext: (ctx, _id, _payload, _args, result) => {
         // ws buffers whatever cannot be written yet; a client that stops reading is cut off, not fed.
         const connection = connectionOf(ctx.extra.socket);
         if (connection.socket.bufferedAmount > settings.maxBufferedBytes) {
           closeWith(connection, CLOSE.slowConsumer, 'SLOW_CONSUMER');
         }
-        return undefined;
+        if (!result.errors) return undefined;
+        return { ...result, errors: formatErrors(result.errors, deps.log) };
       },
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map((error) => toGraphQLError(appErrorOrInternal(error)).toJSON()),
+      onError: (_ctx, _id, _payload, errors) => formatErrors(errors, deps.log),
     },
     wss,
     settings.keepAliveMs,
@@ -241,6 +243,13 @@ export function attachSubscriptions(
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
+  // graphql-ws accepts only its own subprotocol, so a legacy subscriptions-transport-ws client ("graphql-ws")
+  // would fail its handshake with nothing to say why. Its protocol is accepted here for the moment it takes
+  // graphql-ws to close the socket with 4406 "Subprotocol not acceptable".
+  const accept = wss.options.handleProtocols!;
+  wss.options.handleProtocols = (protocols, request) =>
+    accept(protocols, request) ||
+    (protocols.has(DEPRECATED_GRAPHQL_WS_PROTOCOL) ? DEPRECATED_GRAPHQL_WS_PROTOCOL : false);
   app.server.on('upgrade', onUpgrade);
 
   return {
@@ -252,8 +261,18 @@ export function attachSubscriptions(
   };
 }
 
-function appErrorOrInternal(error: unknown): AppError {
-  return error instanceof AppError ? error : new AppError('INTERNAL_SERVER_ERROR');
+/**
+ * What a subscriber may see of errors, as HTTP responses show them: ours with their code and message,
+ * anything else as INTERNAL_SERVER_ERROR with nothing of its message (which goes to the log).
+ */
+function formatErrors(errors: readonly GraphQLError[], log: Logger): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    const ours = appErrorOf(error);
+    if (ours) return toGraphQLError(ours).toJSON();
+    if (errorSpec(error.extensions.code)) return error.toJSON();
+    log.error({ ws: true, err: error.originalError ?? error }, 'unexpected error');
+    return toGraphQLError(new AppError('INTERNAL_SERVER_ERROR')).toJSON();
+  });
 }
 
 /** Parses and validates a subscribe message as HTTP requests are: the token limit, then every rule. */

@@ -14,10 +14,13 @@ describe('the permission map', () => {
     );
   });
 
-  it.each(['Query', 'Mutation', 'Subscription'] as const)('names every %s field, and nothing that does not exist', (root) => {
-    const fields = Object.keys(types.get(root)!.getFields()).sort();
-    expect(Object.keys(ROOT_PERMISSIONS[root]).sort()).toEqual(fields);
-  });
+  it.each(['Query', 'Mutation', 'Subscription'] as const)(
+    'names every %s field, and nothing that does not exist',
+    (root) => {
+      const fields = Object.keys(types.get(root)!.getFields()).sort();
+      expect(Object.keys(ROOT_PERMISSIONS[root]).sort()).toEqual(fields);
+    },
+  );
 
   it('decides on every other object type on purpose', () => {
     const roots = new Set(Object.keys(ROOT_PERMISSIONS));

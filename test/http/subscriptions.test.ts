@@ -1,0 +1,243 @@
+import { type Client, createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { LoginDocument, LogoutDocument, SetUserScopesDocument } from '../../clients/typescript/graphql';
+import { describeEngines } from '../helpers/databases';
+import { execute, startTestServerOn, type TestServer } from '../helpers/server';
+
+const PASSWORD = 'correct horse battery';
+const VIEWER = 'subscription { viewerEvents { type sessionId } }';
+const AUDIT = 'subscription($f: AuditEventFilter) { auditEvents(filter: $f) { type username } }';
+
+interface Closed {
+  readonly code: number;
+  readonly reason: string;
+}
+
+/** A graphql-ws client that never retries, and the close event of its socket. */
+function connect(url: string, token?: string, params?: Record<string, unknown>) {
+  let onClosed: (closed: Closed) => void = () => undefined;
+  const closed = new Promise<Closed>((resolve) => (onClosed = resolve));
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: false,
+    connectionParams: params ?? (token ? { Authorization: `Bearer ${token}` } : {}),
+    on: {
+      closed: (event) => {
+        const { code, reason } = event as { code: number; reason: string };
+        onClosed({ code, reason: String(reason) });
+      },
+    },
+  });
+  return { client, closed };
+}
+
+/** Subscribes and collects what arrives: data, or the errors that refused it. */
+function subscribe(client: Client, query: string, variables?: Record<string, unknown>) {
+  const data: Array<Record<string, unknown>> = [];
+  let refused: readonly unknown[] | undefined;
+  const done = new Promise<void>((resolve) => {
+    client.subscribe(
+      { query, ...(variables && { variables }) },
+      {
+        next: (result) => {
+          if (result.data) data.push(result.data);
+          if (result.errors) refused = result.errors;
+        },
+        error: (error) => {
+          refused = Array.isArray(error) ? error : [error];
+          resolve();
+        },
+        complete: resolve,
+      },
+    );
+  });
+  return { data, done, refused: () => refused };
+}
+
+async function until(check: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+describeEngines('subscriptions over WebSocket', (database) => {
+  let server: TestServer;
+  let url: string;
+  let root: string;
+  let sequence = 0;
+  const clients: Client[] = [];
+
+  const login = async (username: string) =>
+    (await execute(server.app, LoginDocument, { username, password: PASSWORD })).body.data!.login!;
+  const newUser = async (scopes: string[] = []) => {
+    const username = `sub${(sequence += 1)}`;
+    const user = await server.services.users.createUser({ username, password: PASSWORD, scopes }, {});
+    return { user, session: await login(username) };
+  };
+  const open = (token?: string, params?: Record<string, unknown>) => {
+    const connection = connect(url, token, params);
+    clients.push(connection.client);
+    return connection;
+  };
+
+  beforeAll(async () => {
+    server = await startTestServerOn(database, {
+      env: {
+        WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '2',
+        WS_MAX_SOCKETS_PER_USER: '3',
+        WS_CONNECTION_INIT_TIMEOUT: '1',
+      },
+    });
+    const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
+    url = `${address.replace('http', 'ws')}/graphql`;
+    await server.services.users.createUser(
+      { username: 'root', password: PASSWORD, scopes: ['admin', 'extra'] },
+      {},
+    );
+    root = (await login('root')).accessToken;
+  });
+  afterEach(() => {
+    for (const client of clients.splice(0)) void client.dispose();
+  });
+  afterAll(() => server.close());
+
+  it('streams your account events: a scope granted elsewhere arrives as user.scopes_set', async () => {
+    const { user, session } = await newUser();
+    const { client } = open(session.accessToken);
+    const viewer = subscribe(client, VIEWER);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await execute(server.app, SetUserScopesDocument, { userId: user.id, scopes: ['extra'] }, { token: root });
+    await until(() => viewer.data.length > 0);
+    expect(viewer.data).toEqual([{ viewerEvents: { type: 'user.scopes_set', sessionId: null } }]);
+  });
+
+  it('refuses viewerEvents to an anonymous socket with UNAUTHENTICATED, and auditEvents without admin with FORBIDDEN', async () => {
+    const anonymous = subscribe(open().client, VIEWER);
+    await anonymous.done;
+    expect(anonymous.refused()).toMatchObject([
+      { extensions: { code: 'UNAUTHENTICATED', reason: 'AUTHENTICATION_REQUIRED' } },
+    ]);
+    const { session } = await newUser();
+    const plain = subscribe(open(session.accessToken).client, AUDIT);
+    await plain.done;
+    expect(plain.refused()).toMatchObject([
+      { extensions: { code: 'FORBIDDEN', requiredScopes: ['admin'], missingScopes: ['admin'] } },
+    ]);
+  });
+
+  it('tails the audit trail for an admin, with the filter applied', async () => {
+    const tail = subscribe(open(root).client, AUDIT, { f: { type: 'login.failed' } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await newUser();
+    await execute(server.app, LoginDocument, { username: 'nobody-here', password: 'wrong password here' });
+    await until(() => tail.data.length > 0);
+    expect(tail.data).toEqual([{ auditEvents: { type: 'login.failed', username: 'nobody-here' } }]);
+  });
+
+  it.each([
+    ['a malformed token', { Authorization: 'Bearer not.a.token' }, 'TOKEN_INVALID'],
+    ['another scheme', { authorization: 'Basic dXNlcjpwYXNz' }, 'AUTH_SCHEME_UNSUPPORTED'],
+    ['a non-string header', { Authorization: 42 }, 'CREDENTIALS_MALFORMED'],
+  ])(
+    'closes a socket presenting %s with 4401 and the reason, never the token',
+    async (_case, params, reason) => {
+      const { closed } = open(undefined, params);
+      expect(await closed).toEqual({ code: 4401, reason });
+    },
+  );
+
+  it('closes a socket with 4401 TOKEN_REVOKED when its session is ended elsewhere', async () => {
+    const { session } = await newUser();
+    const { client, closed } = open(session.accessToken);
+    subscribe(client, VIEWER);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await execute(
+      server.app,
+      LogoutDocument,
+      { refreshToken: session.refreshToken },
+      { token: session.accessToken },
+    );
+    expect(await closed).toEqual({ code: 4401, reason: 'TOKEN_REVOKED' });
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('closes a socket with 4401 TOKEN_EXPIRED within a second of its token expiring', async () => {
+    const { user } = await newUser();
+    const shortLived = server.tokens.issue({
+      subject: user.id,
+      username: user.username,
+      scopes: [],
+      ttlSeconds: 1,
+    });
+    const { client, closed } = open(shortLived.token);
+    subscribe(client, VIEWER);
+    expect(await closed).toEqual({ code: 4401, reason: 'TOKEN_EXPIRED' });
+    expect(Date.now() - shortLived.expiresAt.getTime()).toBeLessThan(1000);
+  });
+
+  it('refuses queries and mutations over WebSocket: they belong to HTTP', async () => {
+    const { session } = await newUser();
+    const query = subscribe(open(session.accessToken).client, '{ me { username } }');
+    await query.done;
+    expect(query.refused()).toMatchObject([{ extensions: { code: 'BAD_REQUEST' } }]);
+  });
+
+  it('applies the abuse limits to subscription documents', async () => {
+    const aliased = Array.from({ length: 20 }, (_, index) => `a${index}: type`).join(' ');
+    const wide = subscribe(open(root).client, `subscription { viewerEvents { type ${aliased} } }`);
+    await wide.done;
+    expect(wide.refused()).toMatchObject([
+      { extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit: 'aliases' } },
+    ]);
+  });
+
+  it('limits subscriptions per socket and sockets per user', async () => {
+    const { session } = await newUser();
+    const { client } = open(session.accessToken);
+    subscribe(client, VIEWER);
+    subscribe(client, VIEWER);
+    const third = subscribe(client, VIEWER);
+    await third.done;
+    expect(third.refused()).toMatchObject([
+      { extensions: { code: 'QUERY_LIMIT_EXCEEDED', limit: 'subscriptions' } },
+    ]);
+
+    open(session.accessToken);
+    open(session.accessToken);
+    const fourth = open(session.accessToken);
+    subscribe(fourth.client, VIEWER);
+    expect(await fourth.closed).toEqual({ code: 4429, reason: 'TOO_MANY_SOCKETS_FOR_USER' });
+  });
+
+  it('closes a socket that never sends connection_init (4408) and one sending a message too large (1009)', async () => {
+    const silent = new WebSocket(url, 'graphql-transport-ws');
+    const silentClosed = new Promise<number>((resolve) => silent.on('close', (code) => resolve(code)));
+    expect(await silentClosed).toBe(4408);
+
+    const big = new WebSocket(url, 'graphql-transport-ws');
+    await new Promise((resolve) => big.on('open', resolve));
+    const bigClosed = new Promise<number>((resolve) => big.on('close', (code) => resolve(code)));
+    big.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(70_000) } }));
+    expect(await bigClosed).toBe(1009);
+  });
+
+  it('refuses the legacy subscriptions-transport-ws protocol with 4406', async () => {
+    const legacy = new WebSocket(url, 'graphql-ws');
+    const code = await new Promise<number>((resolve) =>
+      legacy.on('close', (closeCode) => resolve(closeCode)),
+    );
+    expect(code).toBe(4406);
+  });
+
+  it('lists the subscription fields in the permissions query', async () => {
+    const answer = await execute(server.app, '{ permissions { operation type requiredScopes } }');
+    const listed = (answer.body.data as { permissions: Array<{ operation: string; type: string }> })
+      .permissions;
+    expect(listed.filter((entry) => entry.type === 'SUBSCRIPTION')).toEqual([
+      { operation: 'auditEvents', type: 'SUBSCRIPTION', requiredScopes: ['admin'] },
+      { operation: 'viewerEvents', type: 'SUBSCRIPTION', requiredScopes: [] },
+    ]);
+  });
+});
