@@ -11,12 +11,15 @@ export class SlowConsumerError extends Error {
 /**
  * Committed audit events that `accept` lets through, as the async iterator a GraphQL subscription returns.
  * At most `capacity` wait to be taken: a subscriber that falls further behind gets SlowConsumerError and
- * nothing more, rather than a queue that grows without end. Ending the iteration stops listening.
+ * nothing more (and `onOverflow` is called), rather than a queue that grows without end. Sending waits for
+ * the socket to take each message, so a client that stops reading shows up here first. Ending the
+ * iteration stops listening.
  */
 export function auditEventStream(
   audit: AuditTrail,
   accept: (event: AuditEvent) => boolean,
   capacity: number,
+  onOverflow: () => void = () => undefined,
 ): AsyncIterableIterator<AuditEvent> {
   const queue: AuditEvent[] = [];
   let waiting: ((result: IteratorResult<AuditEvent>) => void) | undefined;
@@ -34,6 +37,7 @@ export function auditEventStream(
       state = 'overflowed';
       stop();
       queue.length = 0;
+      onOverflow();
     }
   });
 

@@ -128,9 +128,13 @@ export function attachSubscriptions(
     }
   });
 
-  const root: LiveRoot = {
-    events: (accept) => auditEventStream(deps.audit, accept, EVENT_QUEUE_CAPACITY),
-  };
+  /** Each subscription's events; one that falls behind means a client not reading: its socket closes. */
+  const liveRoot = (connection: Connection): LiveRoot => ({
+    events: (accept) =>
+      auditEventStream(deps.audit, accept, EVENT_QUEUE_CAPACITY, () =>
+        closeWith(connection, CLOSE.slowConsumer, 'SLOW_CONSUMER'),
+      ),
+  });
 
   const server = useServer(
     {
@@ -190,7 +194,7 @@ export function attachSubscriptions(
           ...prepared.args,
           schema: deps.schema,
           contextValue,
-          rootValue: root,
+          rootValue: liveRoot(connection),
         } satisfies ExecutionArgs;
       },
       onNext: (ctx, _id, _payload, _args, result) => {

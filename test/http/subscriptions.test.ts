@@ -2,7 +2,7 @@ import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { LoginDocument, LogoutDocument, SetUserScopesDocument } from '../../clients/typescript/graphql';
 import { describeEngines } from '../helpers/databases';
-import { execute, startTestServerOn, type TestServer } from '../helpers/server';
+import { execute, startTestServer, startTestServerOn, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'correct horse battery';
 const VIEWER = 'subscription { viewerEvents { type sessionId } }';
@@ -239,5 +239,81 @@ describeEngines('subscriptions over WebSocket', (database) => {
       { operation: 'auditEvents', type: 'SUBSCRIPTION', requiredScopes: ['admin'] },
       { operation: 'viewerEvents', type: 'SUBSCRIPTION', requiredScopes: [] },
     ]);
+  });
+});
+
+// Transport limits and shutdown, each on a server of its own (SQLite: nothing here touches the database's engine).
+describe('subscription sockets under pressure and at shutdown', () => {
+  const start = async (env: Record<string, string> = {}) => {
+    const server = await startTestServer({ env });
+    const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
+    await server.services.users.createUser({ username: 'root', password: PASSWORD, scopes: ['admin'] }, {});
+    const token = (await execute(server.app, LoginDocument, { username: 'root', password: PASSWORD })).body
+      .data!.login!.accessToken;
+    return { server, url: `${address.replace('http', 'ws')}/graphql`, token };
+  };
+
+  /** A raw protocol client: init, then one subscription. */
+  async function rawSubscriber(url: string, token: string, query: string) {
+    const socket = new WebSocket(url, 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    await new Promise((resolve) => socket.on('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init', payload: { Authorization: `Bearer ${token}` } }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+    return { socket, closed };
+  }
+
+  it('closes a slow consumer (1013) instead of buffering its events without end', async () => {
+    const { server, url, token } = await start({ WS_MAX_BUFFERED_BYTES: '1024' });
+    try {
+      const { socket, closed } = await rawSubscriber(url, token, AUDIT);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The client stops reading; the events keep coming (straight to the live listeners, as commits do).
+      (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+      const event = {
+        id: '',
+        at: Date.now(),
+        type: 'login.failed' as const,
+        username: 'x'.repeat(100),
+        ip: undefined,
+        userAgent: undefined,
+        details: {},
+      };
+      for (let batch = 0; batch < 40; batch += 1) {
+        server.services.audit.deliver(
+          Array.from({ length: 500 }, (_, index) => ({ ...event, id: `${batch}-${index}` })),
+        );
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      (socket as unknown as { _socket: { resume(): void } })._socket.resume();
+      expect(await closed).toBe(1013);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses a socket past WS_MAX_SOCKETS_PER_ADDRESS with HTTP 429', async () => {
+    const { server, url } = await start({ WS_MAX_SOCKETS_PER_ADDRESS: '2' });
+    try {
+      const open = () => new WebSocket(url, 'graphql-transport-ws');
+      const first = [open(), open()];
+      await Promise.all(first.map((socket) => new Promise((resolve) => socket.on('open', resolve))));
+      const third = open();
+      const status = await new Promise<number>((resolve) =>
+        third.on('unexpected-response', (_request, response) => resolve(response.statusCode ?? 0)),
+      );
+      expect(status).toBe(429);
+      for (const socket of first) socket.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('closes every socket with 1001 when the server closes', async () => {
+    const { server, url, token } = await start();
+    const { closed } = await rawSubscriber(url, token, VIEWER);
+    await server.close();
+    expect(await closed).toBe(1001);
   });
 });
