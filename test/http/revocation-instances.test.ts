@@ -1,4 +1,6 @@
+import { createClient } from 'graphql-ws';
 import { Client } from 'pg';
+import WebSocket from 'ws';
 import { listenerApplicationName } from '../../src/revocation/revocation-feed';
 import { TEST_ENV } from '../fixtures/keys';
 import { POSTGRES_AVAILABLE, TEST_POSTGRES_URL, type TestDatabase, ENGINES } from '../helpers/databases';
@@ -44,7 +46,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
   let where: ReturnType<typeof freshEnv>;
   let a: ServerProcess;
   let b: ServerProcess;
-  let admin: string;
+  let adminToken: string;
 
   const login = async (url: string, username: string, password = PASSWORD) =>
     (await graphql(url, LOGIN, { u: username, p: password })).data!.login as unknown as {
@@ -57,7 +59,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
         a.url,
         'mutation($i: CreateUserInput!) { createUser(input: $i) { id } }',
         { i: { username, password: PASSWORD, scopes } },
-        admin,
+        adminToken,
       )
     ).data!.createUser!.id!;
 
@@ -73,7 +75,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
     a = await startServerProcess(where);
     b = await startServerProcess(where);
     const password = /password: (\S+)/.exec(a.output())![1]!;
-    admin = (await login(a.url, 'admin', password)).accessToken;
+    adminToken = (await login(a.url, 'admin', password)).accessToken;
   }, 30_000);
   afterAll(async () => {
     for (const server of [a, b]) server?.child.kill('SIGTERM');
@@ -107,13 +109,13 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
       );
       expect((await graphql(b.url, ME, {}, changed.data!.changePassword!.accessToken)).data?.me).toBeTruthy();
     } else if (operation === 'disableUser') {
-      await graphql(a.url, 'mutation($id: ID!) { disableUser(userId: $id) { id } }', { id }, admin);
+      await graphql(a.url, 'mutation($id: ID!) { disableUser(userId: $id) { id } }', { id }, adminToken);
     } else if (operation === 'setUserScopes') {
       await graphql(
         a.url,
         'mutation($id: ID!) { setUserScopes(userId: $id, scopes: []) { id } }',
         { id },
-        admin,
+        adminToken,
       );
     } else {
       await graphql(a.url, 'mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken } }', {
@@ -142,7 +144,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
       session.accessToken,
     );
     const token = minted.data!.issueToken!.accessToken!;
-    await graphql(a.url, 'mutation($id: ID!) { disableUser(userId: $id) { id } }', { id }, admin);
+    await graphql(a.url, 'mutation($id: ID!) { disableUser(userId: $id) { id } }', { id }, adminToken);
     expect(await untilRefused(a.url, token, 1000)).toBeLessThanOrEqual(1000);
     expect(await untilRefused(b.url, token, 1000)).toBeLessThanOrEqual(1000);
   });
@@ -176,6 +178,58 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
     expect(answer.errors?.[0]?.extensions?.reason).toBe('TOKEN_REVOKED');
     const ready = (await (await fetch(`${b.url}/readyz`)).json()) as { revocations: string };
     expect(ready.revocations).toBe('listening');
+  });
+
+  it("closes a socket on B within a second of logout on A, and streams A's audit events to B's admin", async () => {
+    await createUser('socket-user');
+    const session = await login(a.url, 'socket-user');
+    const wsUrl = (url: string) => `${url.replace('http', 'ws')}/graphql`;
+    let closed: (event: { code: number; reason: string }) => void = () => undefined;
+    const closing = new Promise<{ code: number; reason: string }>((resolve) => (closed = resolve));
+    const viewer = createClient({
+      url: wsUrl(b.url),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      connectionParams: { Authorization: `Bearer ${session.accessToken}` },
+      on: {
+        closed: (event) => {
+          const { code, reason } = event as { code: number; reason: string };
+          closed({ code, reason: String(reason) });
+        },
+      },
+    });
+    const admin = createClient({
+      url: wsUrl(b.url),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { Authorization: `Bearer ${adminToken}` },
+    });
+    const tail: string[] = [];
+    viewer.subscribe(
+      { query: 'subscription { viewerEvents { type } }' },
+      { next: () => {}, error: () => {}, complete: () => {} },
+    );
+    admin.subscribe(
+      { query: 'subscription { auditEvents(filter: { type: "session.ended" }) { type username } }' },
+      { next: (result) => tail.push(JSON.stringify(result.data)), error: () => {}, complete: () => {} },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = Date.now();
+    await graphql(
+      a.url,
+      'mutation($r: String!) { logout(refreshToken: $r) }',
+      { r: session.refreshToken },
+      session.accessToken,
+    );
+    expect(await closing).toEqual({ code: 4401, reason: 'TOKEN_REVOKED' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    const deadline = Date.now() + 1000;
+    while (tail.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(tail).toEqual([JSON.stringify({ auditEvents: { type: 'session.ended', username: null } })]);
+    void viewer.dispose();
+    void admin.dispose();
   });
 
   it('lists the revocations in the audit trail from the operator CLI, which exits when done', () => {
