@@ -13,7 +13,10 @@ export const SERVERS = [
 ] as const;
 /** Measured on logins and refreshes only, beside (1). */
 export const ACCOUNT_SERVERS = [['api-no-audit', '(1a) (1) without the audit trail']] as const;
-export type ServerName = (typeof SERVERS)[number][0] | (typeof ACCOUNT_SERVERS)[number][0];
+/** Measured on WebSocket subscriptions only, beside (1). */
+export const SOCKET_SERVERS = [['ws-bare', '(2ws) bare graphql-ws, same schema, no auth']] as const;
+export type ServerName =
+  (typeof SERVERS)[number][0] | (typeof ACCOUNT_SERVERS)[number][0] | (typeof SOCKET_SERVERS)[number][0];
 
 function hasTaskset(): boolean {
   try {

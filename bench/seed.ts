@@ -35,6 +35,9 @@ export async function seededApi(options: SeedOptions = {}): Promise<{
     DATABASE_URL: `sqlite:${join(dataDir, 'api.sqlite')}`,
     PASSWORD_SCRYPT_LOG2N: '14',
     LOGIN_MAX_ATTEMPTS_PER_IP: '1000000000',
+    // The socket benchmark opens 2 000 sockets of one user from one address.
+    WS_MAX_SOCKETS_PER_USER: '10000',
+    WS_MAX_SOCKETS_PER_ADDRESS: '10000',
   };
   const logger = createLogger('warn');
   const runtime = loadRuntime(env, { logger });
