@@ -14,8 +14,12 @@ import {
   specifiedRules,
   validate,
 } from 'graphql';
-import { DEPRECATED_GRAPHQL_WS_PROTOCOL, type SubscribePayload } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import {
+  DEPRECATED_GRAPHQL_WS_PROTOCOL,
+  handleProtocols,
+  makeServer,
+  type SubscribePayload,
+} from 'graphql-ws';
 import { type Logger } from 'pino';
 import proxyaddr from 'proxy-addr';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -39,6 +43,8 @@ export const CLOSE = {
   unauthorized: 4401,
   /** Too many sockets for this user or this address. */
   tooMany: 4429,
+  /** An error of ours while handling a message (logged with the socket's request id). */
+  internal: 4500,
   /** RFC 6455: the server is going away (shutdown). */
   goingAway: 1001,
   /** RFC 6455 "try again later": a slow consumer, whose unsent data passed WS_MAX_BUFFERED_BYTES. */
@@ -64,6 +70,8 @@ interface Connection {
   userKey: string | undefined;
   /** The token's `exp`, epoch ms; undefined while anonymous. */
   expiresAt: number | undefined;
+  /** Answered the last ping (heartbeat). */
+  alive: boolean;
 }
 
 export interface SubscriptionServerDependencies {
@@ -97,7 +105,16 @@ export function attachSubscriptions(
   const settings = config.subscriptions;
   const clock = deps.clock ?? Date.now;
   const trust = trustProxyFunction(config.server.trustProxy);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: settings.maxMessageBytes });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: settings.maxMessageBytes,
+    // graphql-ws speaks only graphql-transport-ws, so a legacy subscriptions-transport-ws client (protocol
+    // "graphql-ws") would fail its handshake with nothing to say why. Its protocol is accepted for the
+    // moment it takes graphql-ws to close the socket with 4406 "Subprotocol not acceptable".
+    handleProtocols: (protocols) =>
+      handleProtocols(protocols) ||
+      (protocols.has(DEPRECATED_GRAPHQL_WS_PROTOCOL) ? DEPRECATED_GRAPHQL_WS_PROTOCOL : false),
+  });
   const connections = new Map<WebSocket, Connection>();
   const connectionOf = (socket: WebSocket) => connections.get(socket)!;
   const perAddress = new Map<string, number>();
@@ -134,81 +151,88 @@ export function attachSubscriptions(
     }
   });
 
-  const server = useServer(
-    {
-      schema: deps.schema,
-      connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
-      onConnect: async (ctx) => {
-        const connection = connectionOf(ctx.extra.socket);
-        let identity: Identity;
-        try {
-          const header = authorizationOf(ctx.connectionParams);
-          identity = await deps.authenticate(
-            typeof header === 'string' || header === undefined ? header : '',
-          );
-        } catch (error) {
-          if (!(error instanceof AuthError)) throw error;
-          deps.log.info(
-            { ws: true, auth: { reason: error.reason, check: error.detail } },
-            'credential refused',
-          );
-          unauthorized(connection, error.reason);
+  const server = makeServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>({
+    schema: deps.schema,
+    connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
+    onConnect: async (ctx) => {
+      const connection = connectionOf(ctx.extra.socket);
+      let identity: Identity;
+      try {
+        const header = authorizationOf(ctx.connectionParams);
+        identity = await deps.authenticate(typeof header === 'string' || header === undefined ? header : '');
+      } catch (error) {
+        if (!(error instanceof AuthError)) throw error;
+        deps.log.info(
+          { ws: true, auth: { reason: error.reason, check: error.detail } },
+          'credential refused',
+        );
+        unauthorized(connection, error.reason);
+        return false;
+      }
+      if (identity.authenticated) {
+        const userKey = `${identity.issuer}\n${identity.subject}`;
+        if ((perUser.get(userKey) ?? 0) >= settings.maxSocketsPerUser) {
+          closeWith(connection, CLOSE.tooMany, 'TOO_MANY_SOCKETS_FOR_USER');
           return false;
         }
-        if (identity.authenticated) {
-          const userKey = `${identity.issuer}\n${identity.subject}`;
-          if ((perUser.get(userKey) ?? 0) >= settings.maxSocketsPerUser) {
-            closeWith(connection, CLOSE.tooMany, 'TOO_MANY_SOCKETS_FOR_USER');
-            return false;
-          }
-          count(perUser, userKey, 1);
-          connection.userKey = userKey;
-          connection.expiresAt = identity.expiresAt.getTime();
-        }
-        connection.identity = identity;
-        return true;
-      },
-      onSubscribe: (ctx, _id, payload) => {
-        const connection = connectionOf(ctx.extra.socket);
-        if (Object.keys(ctx.subscriptions).length > settings.maxSubscriptionsPerSocket) {
-          const limit = settings.maxSubscriptionsPerSocket;
-          return [
-            toGraphQLError(
-              new QueryLimitError('subscriptions', `A socket may hold at most ${limit} subscriptions.`),
-            ),
-          ];
-        }
-        const prepared = prepare(payload, deps, config.graphql.maxTokens);
-        if (!('document' in prepared)) return prepared;
-        const refusal = subscriptionAccess(prepared.operation, connection.identity);
-        if (refusal) return [toGraphQLError(refusal)];
-        const contextValue: RequestContext = {
-          identity: connection.identity,
-          client: connection.client,
-          requestId: connection.requestId,
-          startedAt: performance.now(),
-        };
-        return {
-          ...prepared.args,
-          schema: deps.schema,
-          contextValue,
-          rootValue: connection.root,
-        } satisfies ExecutionArgs;
-      },
-      onNext: (ctx, _id, _payload, _args, result) => {
-        // ws buffers whatever cannot be written yet; a client that stops reading is cut off, not fed.
-        const connection = connectionOf(ctx.extra.socket);
-        if (connection.socket.bufferedAmount > settings.maxBufferedBytes) {
-          closeWith(connection, CLOSE.slowConsumer, 'SLOW_CONSUMER');
-        }
-        if (!result.errors) return undefined;
-        return { ...result, errors: formatErrors(result.errors, deps.log) };
-      },
-      onError: (_ctx, _id, _payload, errors) => formatErrors(errors, deps.log),
+        count(perUser, userKey, 1);
+        connection.userKey = userKey;
+        connection.expiresAt = identity.expiresAt.getTime();
+      }
+      connection.identity = identity;
+      return true;
     },
-    wss,
-    settings.keepAliveMs,
-  );
+    onSubscribe: (ctx, _id, payload) => {
+      const connection = connectionOf(ctx.extra.socket);
+      if (Object.keys(ctx.subscriptions).length > settings.maxSubscriptionsPerSocket) {
+        const limit = settings.maxSubscriptionsPerSocket;
+        return [
+          toGraphQLError(
+            new QueryLimitError('subscriptions', `A socket may hold at most ${limit} subscriptions.`),
+          ),
+        ];
+      }
+      const prepared = prepare(payload, deps, config.graphql.maxTokens);
+      if (!('document' in prepared)) return prepared;
+      const refusal = subscriptionAccess(prepared.operation, connection.identity);
+      if (refusal) return [toGraphQLError(refusal)];
+      const contextValue: RequestContext = {
+        identity: connection.identity,
+        client: connection.client,
+        requestId: connection.requestId,
+        startedAt: performance.now(),
+      };
+      return {
+        ...prepared.args,
+        schema: deps.schema,
+        contextValue,
+        rootValue: connection.root,
+      } satisfies ExecutionArgs;
+    },
+    onNext: (ctx, _id, _payload, _args, result) => {
+      // ws buffers whatever cannot be written yet; a client that stops reading is cut off, not fed.
+      const connection = connectionOf(ctx.extra.socket);
+      if (connection.socket.bufferedAmount > settings.maxBufferedBytes) {
+        closeWith(connection, CLOSE.slowConsumer, 'SLOW_CONSUMER');
+      }
+      if (!result.errors) return undefined;
+      return { ...result, errors: formatErrors(result.errors, deps.log) };
+    },
+    onError: (_ctx, _id, _payload, errors) => formatErrors(errors, deps.log),
+  });
+
+  // One heartbeat for every socket (a timer per socket costs memory and connect time: bench:sockets): a
+  // socket that did not answer the last ping is dropped, the others are pinged again.
+  const heartbeat = setInterval(() => {
+    for (const connection of connections.values()) {
+      if (!connection.alive) {
+        connection.socket.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.socket.ping();
+    }
+  }, settings.keepAliveMs).unref();
 
   const register = (socket: WebSocket, request: IncomingMessage, address: string) => {
     const connection: Connection = {
@@ -225,13 +249,43 @@ export function attachSubscriptions(
       identity: ANONYMOUS,
       userKey: undefined,
       expiresAt: undefined,
+      alive: true,
     };
     connections.set(socket, connection);
     count(perAddress, address, 1);
-    socket.once('close', () => {
+    // A protocol error (a message over WS_MAX_MESSAGE_BYTES, a bad frame) is the client's: ws closes the
+    // socket itself (1009, 1002), and the log says so at info, without a stack.
+    socket.on('error', (error) =>
+      deps.log.info(
+        { ws: true, reqId: connection.requestId, err: { message: error.message } },
+        'websocket closed on a protocol error',
+      ),
+    );
+    socket.on('pong', () => (connection.alive = true));
+    const closed = server.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== WebSocket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data: Buffer) => {
+            handle(data.toString()).catch((error: unknown) => {
+              deps.log.error({ ws: true, reqId: connection.requestId, err: error }, 'unexpected error');
+              closeWith(connection, CLOSE.internal, 'Internal server error');
+            });
+          }),
+      },
+      { socket, request },
+    );
+    socket.once('close', (code, reason) => {
       connections.delete(socket);
       count(perAddress, address, -1);
       if (connection.userKey) count(perUser, connection.userKey, -1);
+      void closed(code, reason.toString());
     });
   };
 
@@ -248,27 +302,18 @@ export function attachSubscriptions(
       socket.end('HTTP/1.1 429 Too Many Requests\r\nRetry-After: 5\r\nConnection: close\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => {
-      // Known before graphql-ws reads its first message.
-      register(ws, request, address);
-      wss.emit('connection', ws, request);
-    });
+    wss.handleUpgrade(request, socket, head, (ws) => register(ws, request, address));
   };
-  // graphql-ws accepts only its own subprotocol, so a legacy subscriptions-transport-ws client ("graphql-ws")
-  // would fail its handshake with nothing to say why. Its protocol is accepted here for the moment it takes
-  // graphql-ws to close the socket with 4406 "Subprotocol not acceptable".
-  const accept = wss.options.handleProtocols!;
-  wss.options.handleProtocols = (protocols, request) =>
-    accept(protocols, request) ||
-    (protocols.has(DEPRECATED_GRAPHQL_WS_PROTOCOL) ? DEPRECATED_GRAPHQL_WS_PROTOCOL : false);
   app.server.on('upgrade', onUpgrade);
 
   return {
     async close() {
       clearInterval(sweep);
       stopHearing();
+      clearInterval(heartbeat);
       app.server.off('upgrade', onUpgrade);
-      await server.dispose();
+      for (const connection of connections.values()) closeWith(connection, CLOSE.goingAway, 'Going away');
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
 }

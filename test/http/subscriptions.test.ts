@@ -22,6 +22,8 @@ function connect(url: string, token?: string, params?: Record<string, unknown>) 
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: false,
+    // The close is what the tests look at; the client's default would print it to the console too.
+    onNonLazyError: () => undefined,
     connectionParams: params ?? (token ? { Authorization: `Bearer ${token}` } : {}),
     on: {
       closed: (event) => {
@@ -221,6 +223,10 @@ describeEngines('subscriptions over WebSocket', (database) => {
     const bigClosed = new Promise<number>((resolve) => big.on('close', (code) => resolve(code)));
     big.send(JSON.stringify({ type: 'connection_init', payload: { padding: 'x'.repeat(70_000) } }));
     expect(await bigClosed).toBe(1009);
+    // The client's mistake: logged at info, without a stack, never as the server's fault.
+    const logged = server.logs.filter((line) => line.includes('protocol error'));
+    expect(logged.map((line) => (JSON.parse(line) as { level: number }).level)).toEqual([30]);
+    expect(logged.join('')).not.toContain('    at ');
   });
 
   it('refuses the legacy subscriptions-transport-ws protocol with 4406', async () => {
