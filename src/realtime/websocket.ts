@@ -3,6 +3,7 @@ import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { type FastifyInstance } from 'fastify';
 import {
+  type DocumentNode,
   type ExecutionArgs,
   type GraphQLError,
   type GraphQLFormattedError,
@@ -34,6 +35,8 @@ import { type ClientInfo, type RequestContext } from '../request-context';
 import { appErrorOf, toGraphQLError } from '../server/graphql-error';
 import { type Lifecycle } from '../server/lifecycle';
 import { trustProxyFunction } from '../server/trust-proxy';
+import { documentBytes } from '../server/document-store';
+import { LRUCache } from 'lru-cache';
 import { auditEventStream } from './event-stream';
 import { subscriptionAccess } from './subscription-access';
 
@@ -116,6 +119,11 @@ export function attachSubscriptions(
       (protocols.has(DEPRECATED_GRAPHQL_WS_PROTOCOL) ? DEPRECATED_GRAPHQL_WS_PROTOCOL : false),
   });
   const connections = new Map<WebSocket, Connection>();
+  const { documentCacheBytes } = config.graphql;
+  const documents =
+    documentCacheBytes > 0
+      ? new LRUCache<string, DocumentNode>({ maxSize: documentCacheBytes, sizeCalculation: documentBytes })
+      : undefined;
   const connectionOf = (socket: WebSocket) => connections.get(socket)!;
   const perAddress = new Map<string, number>();
   const perUser = new Map<string, number>();
@@ -192,7 +200,7 @@ export function attachSubscriptions(
           ),
         ];
       }
-      const prepared = prepare(payload, deps, config.graphql.maxTokens);
+      const prepared = prepare(payload, deps, config.graphql.maxTokens, documents);
       if (!('document' in prepared)) return prepared;
       const refusal = subscriptionAccess(prepared.operation, connection.identity);
       if (refusal) return [toGraphQLError(refusal)];
@@ -337,6 +345,7 @@ function prepare(
   payload: SubscribePayload,
   deps: Pick<SubscriptionServerDependencies, 'schema' | 'validationRules'>,
   maxTokens: number,
+  documents: LRUCache<string, DocumentNode> | undefined,
 ):
   | {
       document: true;
@@ -344,21 +353,26 @@ function prepare(
       operation: OperationDefinitionNode;
     }
   | ReturnType<typeof toGraphQLError>[] {
-  let document;
-  try {
-    document = parse(payload.query, { maxTokens });
-  } catch (error) {
-    return [toGraphQLError(new AppError('BAD_REQUEST', (error as Error).message))];
+  // Validation is most of what a subscribe costs (bench:sockets' profile), and an app's sockets send the
+  // same few documents: a valid one is kept, by its text, within GRAPHQL_DOCUMENT_CACHE_BYTES.
+  let document = documents?.get(payload.query);
+  if (!document) {
+    try {
+      document = parse(payload.query, { maxTokens });
+    } catch (error) {
+      return [toGraphQLError(new AppError('BAD_REQUEST', (error as Error).message))];
+    }
+    const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
+    if (errors.length > 0)
+      return errors.map((error) =>
+        toGraphQLError(
+          error.originalError instanceof AppError
+            ? error.originalError
+            : new AppError('BAD_USER_INPUT', error.message),
+        ),
+      );
+    documents?.set(payload.query, document);
   }
-  const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
-  if (errors.length > 0)
-    return errors.map((error) =>
-      toGraphQLError(
-        error.originalError instanceof AppError
-          ? error.originalError
-          : new AppError('BAD_USER_INPUT', error.message),
-      ),
-    );
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );

@@ -191,7 +191,6 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
       webSocketImpl: WebSocket,
       retryAttempts: 0,
       lazy: false,
-      onNonLazyError: () => undefined,
       // The close is what the tests look at; the client's default would print it to the console too.
       onNonLazyError: () => undefined,
       connectionParams: { Authorization: `Bearer ${session.accessToken}` },
