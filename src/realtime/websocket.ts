@@ -2,25 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { type FastifyInstance } from 'fastify';
-import {
-  type DocumentNode,
-  type ExecutionArgs,
-  type GraphQLError,
-  type GraphQLFormattedError,
-  type GraphQLSchema,
-  Kind,
-  type OperationDefinitionNode,
-  OperationTypeNode,
-  parse,
-  specifiedRules,
-  validate,
-} from 'graphql';
-import {
-  DEPRECATED_GRAPHQL_WS_PROTOCOL,
-  handleProtocols,
-  makeServer,
-  type SubscribePayload,
-} from 'graphql-ws';
+import { type DocumentNode, type ExecutionArgs, type GraphQLSchema, type validate } from 'graphql';
+import { DEPRECATED_GRAPHQL_WS_PROTOCOL, handleProtocols, makeServer } from 'graphql-ws';
+import { LRUCache } from 'lru-cache';
 import { type Logger } from 'pino';
 import proxyaddr from 'proxy-addr';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -29,15 +13,15 @@ import { type Authenticate } from '../auth/authenticate';
 import { ANONYMOUS, type Identity } from '../auth/identity';
 import { type RevocationRegistry } from '../auth/revocation-registry';
 import { type Config } from '../config';
-import { AppError, AuthError, type AuthFailureReason, errorSpec, QueryLimitError } from '../errors';
+import { AuthError, type AuthFailureReason, QueryLimitError } from '../errors';
 import { type LiveRoot } from '../graphql/events.resolver';
 import { type ClientInfo, type RequestContext } from '../request-context';
-import { appErrorOf, toGraphQLError } from '../server/graphql-error';
+import { documentBytes } from '../server/document-store';
+import { toGraphQLError } from '../server/graphql-error';
 import { type Lifecycle } from '../server/lifecycle';
 import { trustProxyFunction } from '../server/trust-proxy';
-import { documentBytes } from '../server/document-store';
-import { LRUCache } from 'lru-cache';
 import { auditEventStream } from './event-stream';
+import { formatErrors, prepare } from './subscribe-message';
 import { subscriptionAccess } from './subscription-access';
 
 /** Close codes beyond graphql-ws's own (4400 bad message, 4406 subprotocol, 4408 no connection_init, …). */
@@ -322,84 +306,6 @@ export function attachSubscriptions(
       app.server.off('upgrade', onUpgrade);
       for (const connection of connections.values()) closeWith(connection, CLOSE.goingAway, 'Going away');
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-    },
-  };
-}
-
-/**
- * What a subscriber may see of errors, as HTTP responses show them: ours with their code and message,
- * anything else as INTERNAL_SERVER_ERROR with nothing of its message (which goes to the log).
- */
-function formatErrors(errors: readonly GraphQLError[], log: Logger): GraphQLFormattedError[] {
-  return errors.map((error) => {
-    const ours = appErrorOf(error);
-    if (ours) return toGraphQLError(ours).toJSON();
-    if (errorSpec(error.extensions.code)) return error.toJSON();
-    log.error({ ws: true, err: error.originalError ?? error }, 'unexpected error');
-    return toGraphQLError(new AppError('INTERNAL_SERVER_ERROR')).toJSON();
-  });
-}
-
-/** Parses and validates a subscribe message as HTTP requests are: the token limit, then every rule. */
-function prepare(
-  payload: SubscribePayload,
-  deps: Pick<SubscriptionServerDependencies, 'schema' | 'validationRules'>,
-  maxTokens: number,
-  documents: LRUCache<string, DocumentNode> | undefined,
-):
-  | {
-      document: true;
-      args: Pick<ExecutionArgs, 'document' | 'variableValues' | 'operationName'>;
-      operation: OperationDefinitionNode;
-    }
-  | ReturnType<typeof toGraphQLError>[] {
-  // Validation is most of what a subscribe costs (bench:sockets' profile), and an app's sockets send the
-  // same few documents: a valid one is kept, by its text, within GRAPHQL_DOCUMENT_CACHE_BYTES.
-  let document = documents?.get(payload.query);
-  if (!document) {
-    try {
-      document = parse(payload.query, { maxTokens });
-    } catch (error) {
-      return [toGraphQLError(new AppError('BAD_REQUEST', (error as Error).message))];
-    }
-    const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
-    if (errors.length > 0)
-      return errors.map((error) =>
-        toGraphQLError(
-          error.originalError instanceof AppError
-            ? error.originalError
-            : new AppError('BAD_USER_INPUT', error.message),
-        ),
-      );
-    documents?.set(payload.query, document);
-  }
-  const operations = document.definitions.filter(
-    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
-  );
-  const operation = payload.operationName
-    ? operations.find((candidate) => candidate.name?.value === payload.operationName)
-    : operations.length === 1
-      ? operations[0]
-      : undefined;
-  if (!operation)
-    return [toGraphQLError(new AppError('BAD_REQUEST', 'Name the operation to run (operationName).'))];
-  if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
-    return [
-      toGraphQLError(
-        new AppError(
-          'BAD_REQUEST',
-          'Only subscriptions are served over WebSocket: send queries and mutations over HTTP.',
-        ),
-      ),
-    ];
-  }
-  return {
-    document: true,
-    operation,
-    args: {
-      document,
-      variableValues: payload.variables ?? undefined,
-      operationName: payload.operationName ?? undefined,
     },
   };
 }

@@ -1,0 +1,101 @@
+import {
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLError,
+  type GraphQLFormattedError,
+  Kind,
+  type OperationDefinitionNode,
+  OperationTypeNode,
+  parse,
+  specifiedRules,
+  validate,
+  type GraphQLSchema,
+} from 'graphql';
+import { type SubscribePayload } from 'graphql-ws';
+import { type LRUCache } from 'lru-cache';
+import { type Logger } from 'pino';
+import { AppError, errorSpec } from '../errors';
+import { appErrorOf, toGraphQLError } from '../server/graphql-error';
+
+/*
+ * What a subscribe message becomes before it runs, as an HTTP request does: a parsed, validated
+ * subscription (or the errors that refuse it), and the errors a subscriber may see.
+ */
+
+/**
+ * What a subscriber may see of errors, as HTTP responses show them: ours with their code and message,
+ * anything else as INTERNAL_SERVER_ERROR with nothing of its message (which goes to the log).
+ */
+export function formatErrors(errors: readonly GraphQLError[], log: Logger): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    const ours = appErrorOf(error);
+    if (ours) return toGraphQLError(ours).toJSON();
+    if (errorSpec(error.extensions.code)) return error.toJSON();
+    log.error({ ws: true, err: error.originalError ?? error }, 'unexpected error');
+    return toGraphQLError(new AppError('INTERNAL_SERVER_ERROR')).toJSON();
+  });
+}
+
+/** Parses and validates a subscribe message as HTTP requests are: the token limit, then every rule. */
+export function prepare(
+  payload: SubscribePayload,
+  deps: { schema: GraphQLSchema; validationRules: NonNullable<Parameters<typeof validate>[2]> },
+  maxTokens: number,
+  documents: LRUCache<string, DocumentNode> | undefined,
+):
+  | {
+      document: true;
+      args: Pick<ExecutionArgs, 'document' | 'variableValues' | 'operationName'>;
+      operation: OperationDefinitionNode;
+    }
+  | ReturnType<typeof toGraphQLError>[] {
+  // Validation is most of what a subscribe costs (bench:sockets' profile), and an app's sockets send the
+  // same few documents: a valid one is kept, by its text, within GRAPHQL_DOCUMENT_CACHE_BYTES.
+  let document = documents?.get(payload.query);
+  if (!document) {
+    try {
+      document = parse(payload.query, { maxTokens });
+    } catch (error) {
+      return [toGraphQLError(new AppError('BAD_REQUEST', (error as Error).message))];
+    }
+    const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
+    if (errors.length > 0)
+      return errors.map((error) =>
+        toGraphQLError(
+          error.originalError instanceof AppError
+            ? error.originalError
+            : new AppError('BAD_USER_INPUT', error.message),
+        ),
+      );
+    documents?.set(payload.query, document);
+  }
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  const operation = payload.operationName
+    ? operations.find((candidate) => candidate.name?.value === payload.operationName)
+    : operations.length === 1
+      ? operations[0]
+      : undefined;
+  if (!operation)
+    return [toGraphQLError(new AppError('BAD_REQUEST', 'Name the operation to run (operationName).'))];
+  if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+    return [
+      toGraphQLError(
+        new AppError(
+          'BAD_REQUEST',
+          'Only subscriptions are served over WebSocket: send queries and mutations over HTTP.',
+        ),
+      ),
+    ];
+  }
+  return {
+    document: true,
+    operation,
+    args: {
+      document,
+      variableValues: payload.variables ?? undefined,
+      operationName: payload.operationName ?? undefined,
+    },
+  };
+}
