@@ -20,6 +20,11 @@ export type FeedState = 'local' | 'listening' | 'polling';
 /** NOTIFY payloads must stay under 8000 bytes; a larger batch tells listeners to read the table instead. */
 const MAX_PAYLOAD_BYTES = 7000;
 const RELOAD = 'reload';
+/** How late after being stamped an audit event may commit and still be caught up by polling. */
+const EVENT_COMMIT_MARGIN_MS = 5000;
+/** Audit events read per catch-up, the newest: a longer outage streams only these (the trail keeps all). */
+const EVENT_CATCH_UP_LIMIT = 1000;
+const MAX_RECENT_EVENT_IDS = 5000;
 /** How the listening connection shows in pg_stat_activity: which instance (process id) it belongs to. */
 export const listenerApplicationName = (pid = process.pid) => `graphql-jwt-api revocations ${pid}`;
 
@@ -51,6 +56,9 @@ export class RevocationFeed {
   private readonly clock: () => number;
   private listener: Client | undefined;
   private schema: string | undefined;
+  /** The newest audit event delivered here, epoch ms: where catching up starts. */
+  private lastEventAt: number;
+  private readonly recentEventIds = new Set<string>();
   private poller: NodeJS.Timeout | undefined;
   private closed = false;
   private current: FeedState;
@@ -58,6 +66,7 @@ export class RevocationFeed {
   constructor(private readonly options: RevocationFeedOptions) {
     this.store = (db) => new RevocationStore(db, options.retentionMs);
     this.clock = options.clock ?? Date.now;
+    this.lastEventAt = this.clock();
     this.current = options.listenUrl ? 'polling' : 'local';
     if (options.listenUrl) options.audit?.announceWith((trx, events) => this.announceEvents(trx, events));
   }
@@ -126,6 +135,35 @@ export class RevocationFeed {
 
   private async reload(): Promise<void> {
     this.options.registry.add(await this.store(this.options.db).live(this.clock()));
+    await this.catchUpEvents();
+  }
+
+  /**
+   * Delivers the audit events committed while nobody listened (the listening connection down, or not yet
+   * up): read from the table since shortly before the last one delivered. An event is stamped before its
+   * transaction commits, so the margin covers one that committed late; ids delivered recently are skipped.
+   */
+  private async catchUpEvents(): Promise<void> {
+    const { audit, db } = this.options;
+    if (!audit || !this.options.listenUrl) return;
+    const since = this.lastEventAt - EVENT_COMMIT_MARGIN_MS;
+    const missed = await audit.list(db, { since }, EVENT_CATCH_UP_LIMIT);
+    this.deliverOnce(missed.reverse());
+  }
+
+  /** Hands events to the trail's listeners unless they were delivered already. */
+  private deliverOnce(events: readonly AuditEvent[]): void {
+    const fresh = events.filter((event) => !this.recentEventIds.has(event.id));
+    for (const event of fresh) {
+      this.recentEventIds.add(event.id);
+      this.lastEventAt = Math.max(this.lastEventAt, event.at);
+    }
+    // The oldest ids go first (a Set keeps insertion order); enough stay to cover the margin.
+    for (const id of this.recentEventIds) {
+      if (this.recentEventIds.size <= MAX_RECENT_EVENT_IDS) break;
+      this.recentEventIds.delete(id);
+    }
+    if (fresh.length > 0) this.options.audit?.deliver(fresh);
   }
 
   /** @returns whether the listening connection is up (and the table read again since) */
@@ -223,11 +261,11 @@ export class RevocationFeed {
     }
     if (typeof parsed.id !== 'string') return;
     if (typeof parsed.type === 'string') {
-      audit?.deliver([parsed as AuditEvent]);
+      this.deliverOnce([parsed as AuditEvent]);
       return;
     }
     void audit?.find(db, parsed.id).then(
-      (event) => event && audit.deliver([event]),
+      (event) => event && this.deliverOnce([event]),
       () => undefined,
     );
   }

@@ -234,6 +234,33 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
     void admin.dispose();
   });
 
+  it("streams A's events to B's subscribers through polling while B's listener is down", async () => {
+    const admin = createClient({
+      url: `${b.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      connectionParams: { Authorization: `Bearer ${adminToken}` },
+    });
+    const tail: string[] = [];
+    admin.subscribe(
+      { query: 'subscription { auditEvents(filter: { type: "login.failed" }) { username } }' },
+      { next: (result) => tail.push(JSON.stringify(result.data)), error: () => {}, complete: () => {} },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const pg = new Client({ connectionString: TEST_POSTGRES_URL });
+    await pg.connect();
+    await pg.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [
+      listenerApplicationName(b.child.pid),
+    ]);
+    await pg.end();
+    await graphql(a.url, LOGIN, { u: 'while-polling', p: 'not the password at all' });
+    const deadline = Date.now() + POLL_INTERVAL_MS + 1500;
+    while (tail.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(tail).toEqual([JSON.stringify({ auditEvents: { username: 'while-polling' } })]);
+    void admin.dispose();
+  });
+
   it('lists the revocations in the audit trail from the operator CLI, which exits when done', () => {
     const listed = runCli('audit', ['--since', '1h', '--type', 'access.revoked'], where);
     expect(listed.status).toBe(0);
