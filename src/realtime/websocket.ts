@@ -161,6 +161,8 @@ export function attachSubscriptions(
         unauthorized(connection, error.reason);
         return false;
       }
+      // The client may have gone while its token was checked: nothing to count or follow then.
+      if (connection.socket.readyState !== WebSocket.OPEN) return false;
       if (identity.authenticated) {
         const userKey = `${identity.issuer}\n${identity.subject}`;
         if ((perUser.get(userKey) ?? 0) >= settings.maxSocketsPerUser) {
