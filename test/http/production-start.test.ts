@@ -1,0 +1,85 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKeyRing, hmacKey } from '../../src/auth/key-ring';
+import { createTokenService } from '../../src/auth/token-service';
+
+const ROOT = join(__dirname, '../..');
+const SECRET = 'production-start-secret-0123456789abcdefghij';
+
+// What an operator deploys: the built server (`npm run build`) with the production dependencies alone
+// (`npm ci --omit=dev`), started with `npm run start:prod`, which runs no TypeScript. The install reads
+// the npm registry (or npm's cache), hence the long timeout.
+describe('the production start, without dev dependencies', () => {
+  let app: string;
+  let server: ChildProcess | undefined;
+
+  beforeAll(() => {
+    app = mkdtempSync(join(tmpdir(), 'api-production-'));
+    cpSync(join(ROOT, 'dist'), join(app, 'dist'), { recursive: true });
+    for (const file of ['package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(app, file));
+    const installed = spawnSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
+      cwd: app,
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    if (installed.status !== 0) throw new Error(`npm ci --omit=dev failed:\n${installed.stderr}`);
+  }, 300_000);
+  afterAll(() => {
+    // npm runs the server as its child: the whole process group goes.
+    if (server?.pid) process.kill(-server.pid, 'SIGKILL');
+  });
+
+  it('installs no TypeScript, no test or build tool', () => {
+    for (const devTool of ['typescript', 'jest', 'ts-jest', '@graphql-codegen/cli', 'eslint']) {
+      expect(existsSync(join(app, 'node_modules', devTool))).toBe(false);
+    }
+  });
+
+  it('starts with npm run start:prod and answers /healthz and me', async () => {
+    server = spawn('npm', ['run', '-s', 'start:prod'], {
+      cwd: app,
+      detached: true,
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        SIGNING_KEY: SECRET,
+        DATA_DIR: join(app, '.data'),
+        HOST: '127.0.0.1',
+        PORT: '0',
+      },
+    });
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no start:\n${output}`)), 30_000);
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /GraphQL endpoint: (http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      };
+      server!.stdout!.on('data', read);
+      server!.stderr!.on('data', read);
+    });
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    const token = createTokenService({
+      keyRing: createKeyRing([hmacKey('default', SECRET)]),
+      issuer: 'graphql-jwt-api',
+      audience: 'graphql-jwt-api',
+      accessTokenTtlSeconds: 300,
+      maxTokenTtlSeconds: 300,
+      clockToleranceSeconds: 5,
+      trustedTokenMaxTtlSeconds: 300,
+    }).issue({ subject: 'ops-check', username: 'Ops', scopes: [] }).token;
+    const me = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ me { greeting } }' }),
+    });
+    expect(await me.json()).toEqual({ data: { me: { greeting: 'Hey Ops' } } });
+  }, 60_000);
+});
