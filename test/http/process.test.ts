@@ -224,6 +224,7 @@ describe('the operator CLIs: migrate, user:create, user:list, audit', () => {
     expect(events[2]).toMatchObject({ username: 'ada', ip: '127.0.0.1' });
     expect(audit.stdout).not.toContain('phrase');
     expect(runCli('audit', ['--since', 'soon'], where)).toMatchObject({ status: 2 });
+    expect(runCli('audit', ['--type', 'nope'], where)).toMatchObject({ status: 2 });
     expect(runCli('audit', ['--user', 'nobody'], where)).toMatchObject({ status: 1 });
   });
 

@@ -280,6 +280,18 @@ describeEngines('revocation before exp', (database) => {
       expect(text).not.toMatch(/eyJ[\w-]+\.eyJ/);
     });
 
+    it('answers an over-long user id and a page size out of range with clear codes', async () => {
+      const long = await execute(
+        server.app,
+        AuditEventsDocument,
+        { filter: { userId: 'x'.repeat(100) } },
+        { token: root },
+      );
+      expect(long.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'userId' });
+      const none = await execute(server.app, AuditEventsDocument, { first: 0 }, { token: root });
+      expect(none.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
+    });
+
     it('answers a forged cursor and an unknown type with clear codes', async () => {
       const forged = await execute(
         server.app,

@@ -179,6 +179,18 @@ describeEngines('subscriptions over WebSocket', (database) => {
     expect(Date.now() - shortLived.expiresAt.getTime()).toBeLessThan(1000);
   });
 
+  it('refuses a document that does not parse or validate, with a clear code and no stack', async () => {
+    const { session } = await newUser();
+    const { client } = open(session.accessToken);
+    const broken = subscribe(client, 'subscription { viewerEvents {');
+    await broken.done;
+    expect(broken.refused()).toMatchObject([{ extensions: { code: 'BAD_REQUEST' } }]);
+    const unknown = subscribe(client, 'subscription { nothingHere }');
+    await unknown.done;
+    expect(unknown.refused()).toMatchObject([{ extensions: { code: 'BAD_USER_INPUT' } }]);
+    expect(JSON.stringify([broken.refused(), unknown.refused()])).not.toContain('    at ');
+  });
+
   it('refuses queries and mutations over WebSocket: they belong to HTTP', async () => {
     const { session } = await newUser();
     const query = subscribe(open(session.accessToken).client, '{ me { username } }');
