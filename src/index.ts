@@ -7,7 +7,7 @@ import { ensureDemoAdmin } from './accounts/demo-admin';
 import { buildRuntime, type Runtime, type Services, startServices } from './bootstrap';
 import { type Config, parseConfig } from './config';
 import { describeError } from './errors';
-import { createLogger } from './logger';
+import { createLogger, logFormatFor } from './logger';
 import { createServer } from './server';
 import { Lifecycle } from './server/lifecycle';
 
@@ -93,7 +93,11 @@ async function main(): Promise<void> {
   let logger;
   try {
     const config = parseConfig(process.env);
-    logger = createLogger(config.server.logLevel);
+    logger = createLogger(
+      config.server.logLevel,
+      undefined,
+      logFormatFor(config.env, process.stdout.isTTY === true),
+    );
     runtime = buildRuntime(config, { logger });
   } catch (error) {
     process.stderr.write(`${describeError(error)}\n`);

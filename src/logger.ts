@@ -1,5 +1,6 @@
 import pino, { type Logger } from 'pino';
-import { type LogLevel } from './config';
+import { prettyFactory } from 'pino-pretty';
+import { type LogLevel, type RuntimeEnv } from './config';
 
 /** Wherever a request or a header might be logged, credentials are replaced. */
 const REDACTED_PATHS = [
@@ -12,13 +13,35 @@ const REDACTED_PATHS = [
   '*.accessToken',
 ];
 
+export type LogFormat = 'json' | 'pretty';
+
 /**
- * The one JSON logger: the request plugin writes each GraphQL request's line with it, the server its
+ * How lines are written: readable for a developer watching a terminal, JSON wherever a program reads them
+ * (a pipe, a file, a container's log collector) and always in production.
+ */
+export function logFormatFor(env: RuntimeEnv, stdoutIsTerminal: boolean): LogFormat {
+  return env === 'development' && stdoutIsTerminal ? 'pretty' : 'json';
+}
+
+/**
+ * The one logger: the request plugin writes each GraphQL request's line with it, the server its
  * failures outside GraphQL, and services their security events. (fastify itself has no logger: server.ts.)
  * @param stream where lines go (stdout when absent); tests pass one to read them
+ * @param format `pretty` formats each line for a terminal (pino-pretty, in-process); redaction applies first
  */
-export function createLogger(level: LogLevel, stream?: { write(line: string): void }): Logger {
+export function createLogger(
+  level: LogLevel,
+  stream?: { write(line: string): void },
+  format: LogFormat = 'json',
+): Logger {
   const options = { level, redact: { paths: REDACTED_PATHS, censor: '[REDACTED]' } };
+  if (format === 'pretty') {
+    // Formatted in-process (no transport thread), and terminals are written synchronously, so a line
+    // logged just before process.exit is not lost.
+    const formatLine = prettyFactory({ ignore: 'pid,hostname', colorize: !stream });
+    const out = stream ?? process.stdout;
+    return pino(options, { write: (line: string) => out.write(formatLine(line)) });
+  }
   return stream ? pino(options, stream) : pino(options);
 }
 

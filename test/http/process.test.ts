@@ -1,6 +1,15 @@
 import { statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { connect } from 'node:net';
-import { freshEnv, runCli, runTokenCli, startServerProcess, type ServerProcess } from '../helpers/process';
+import {
+  DIST,
+  freshEnv,
+  runCli,
+  runTokenCli,
+  startServerProcess,
+  type ServerProcess,
+} from '../helpers/process';
 
 jest.setTimeout(30_000);
 
@@ -67,6 +76,32 @@ describe('npm run token and npm start, as processes on a fresh checkout', () => 
         .split('\n')
         .filter((line) => line.startsWith('{') && line.includes(match![1]!)),
     ).toEqual([]);
+  });
+
+  it('writes JSON lines when its output is a pipe, and readable lines on a terminal', async () => {
+    expect(server.output()).toMatch(/^\{"level":30,.*"msg":"GraphQL endpoint: /m);
+    // script(1) gives the process a pseudo-terminal, as a developer's shell would.
+    const tty = freshEnv({ PORT: '0', HOST: '127.0.0.1' });
+    const child = spawn(
+      'script',
+      ['-qec', `${process.execPath} ${join(DIST, 'index.js')}`, '/dev/null'],
+      tty,
+    );
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no endpoint line:\n${output}`)), 15_000);
+      child.stdout.on('data', () => {
+        if (/GraphQL endpoint/.test(output)) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    child.kill('SIGKILL');
+    const line = output.split('\n').find((text) => text.includes('GraphQL endpoint'))!;
+    expect(line).toMatch(/INFO.*GraphQL endpoint: http:\/\/127\.0\.0\.1:\d+\/graphql/);
+    expect(line).not.toContain('{"level"');
   });
 
   it('accepts repeated and space-separated scopes', () => {

@@ -1,4 +1,4 @@
-import { createLogger, logRouteFailure } from '../../src/logger';
+import { createLogger, logFormatFor, logRouteFailure } from '../../src/logger';
 
 function capture() {
   const lines: Array<Record<string, unknown>> = [];
@@ -15,6 +15,25 @@ describe('logger', () => {
     logger.info({ req: { headers: { authorization: 'Bearer abc.def.ghi' } } }, 'probe');
     expect(JSON.stringify(lines)).not.toMatch(/abc\.def\.ghi|sid=1/);
     expect(lines[0]).toMatchObject({ headers: { authorization: '[REDACTED]', cookie: '[REDACTED]' } });
+  });
+});
+
+describe('log format', () => {
+  it('is readable only for a developer at a terminal: JSON through pipes and in production', () => {
+    expect(logFormatFor('development', true)).toBe('pretty');
+    expect(logFormatFor('development', false)).toBe('json');
+    expect(logFormatFor('production', true)).toBe('json');
+    expect(logFormatFor('test', true)).toBe('json');
+  });
+
+  it('formats pretty lines for a person, with credentials still redacted', () => {
+    let written = '';
+    const logger = createLogger('info', { write: (text) => (written += text) }, 'pretty');
+    logger.info({ headers: { authorization: 'Bearer abc.def.ghi' } }, 'probe line');
+    expect(written).toMatch(/INFO.*probe line/);
+    expect(written).not.toMatch(/^\{/);
+    expect(written).not.toContain('abc.def.ghi');
+    expect(written).toContain('[REDACTED]');
   });
 });
 
