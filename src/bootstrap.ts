@@ -36,11 +36,17 @@ export interface RuntimeOptions {
 
 /** The trusted issuers of `config`, each with its key source: a remote JWKS or a PEM file read now. */
 function trustedIssuers(config: Config, logger: Logger, clock?: () => number): TrustedIssuer[] {
-  return config.jwt.trustedIssuers.map(({ jwksUri, publicKeyFile, ...trusted }) => ({
+  return config.jwt.trustedIssuers.map(({ jwksUri, discoveryUrl, publicKeyFile, ...trusted }) => ({
     ...trusted,
-    keys: jwksUri
-      ? remoteKeySet({ ...config.jwt.jwks, uri: jwksUri, algorithms: trusted.algorithms, log: logger, clock })
-      : staticKeySource(loadPublicKey(publicKeyFile!, trusted.algorithms)),
+    keys: publicKeyFile
+      ? staticKeySource(loadPublicKey(publicKeyFile, trusted.algorithms))
+      : remoteKeySet({
+          ...config.jwt.jwks,
+          location: jwksUri ? { jwksUri } : { discoveryUrl: discoveryUrl!, issuer: trusted.issuer },
+          algorithms: trusted.algorithms,
+          log: logger,
+          clock,
+        }),
   }));
 }
 

@@ -3,6 +3,7 @@ import { readAccounts, readDatabase, type AccountsConfig, type DatabaseConfig } 
 import { type Env, EnvReader, nonEmpty } from './config/env-reader';
 import { type GraphqlConfig, readGraphql } from './config/graphql';
 import { type JwtConfig, readJwt } from './config/jwt';
+import { type ObservabilityConfig, readObservability } from './config/observability';
 import { type HttpConfig, readHttp, readServer, type ServerConfig } from './config/server';
 import { readSubscriptions, type SubscriptionsConfig } from './config/subscriptions';
 
@@ -24,6 +25,7 @@ export interface Config {
   readonly subscriptions: SubscriptionsConfig;
   readonly database: DatabaseConfig;
   readonly accounts: AccountsConfig;
+  readonly observability: ObservabilityConfig;
   /** Git-ignored folder for local state: the development signing key and the SQLite database. */
   readonly dataDir: string;
   /** Problems that do not stop startup outside production; the caller logs them. */
@@ -62,6 +64,7 @@ export function parseConfig(variables: Env): Config {
     database: readDatabase(env, dataDir),
     accounts: readAccounts(env, production),
     jwt: readJwt(env, production),
+    observability: readObservability(env, server.host),
     dataDir,
     warnings: env.warnings,
   };

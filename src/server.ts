@@ -72,7 +72,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   await apollo.start();
   app.addHook('onClose', async () => apollo.stop());
   const lifecycle = deps.lifecycle ?? new Lifecycle();
-  registerRoutes(app, {
+  registerRoutes(app, config, {
     tokens: deps.tokens,
     database: deps.database,
     revocations: deps.revocations,

@@ -11,12 +11,18 @@ export interface KeySource {
   getKey(kid: string | undefined): Promise<VerificationKey | undefined>;
 }
 
-/** The issuer's JWKS URL and algorithms, with the fetch and cache bounds every issuer shares. */
+/**
+ * The issuer's JWKS URL (or its discovery document's, which must name `issuer`) and algorithms, with the
+ * fetch and cache bounds every issuer shares.
+ */
 export type RemoteKeySetOptions = Config['jwt']['jwks'] &
   Pick<TrustedIssuerConfig, 'algorithms'> & {
-    readonly uri: string;
+    readonly location:
+      { readonly jwksUri: string } | { readonly discoveryUrl: string; readonly issuer: string };
     readonly log: Logger;
     readonly clock?: () => number;
+    /** Told the outcome of every fetch, for metrics. */
+    readonly onFetch?: (outcome: 'ok' | 'error') => void;
   };
 
 const MAX_JWKS_BYTES = 512 * 1024;
@@ -80,7 +86,8 @@ function maxAgeSeconds(cacheControl: string | null): number | undefined {
  * cool-down, and kept when the provider fails, so an outage costs nothing while the keys still hold.
  */
 export function remoteKeySet(options: RemoteKeySetOptions): KeySource {
-  const { uri, log } = options;
+  const { location, log } = options;
+  const uri = 'jwksUri' in location ? location.jwksUri : location.discoveryUrl;
   const clock = options.clock ?? Date.now;
   const cooldownMs = options.cooldownSeconds * 1000;
   let keys = new Map<string, VerificationKey>();
@@ -88,29 +95,51 @@ export function remoteKeySet(options: RemoteKeySetOptions): KeySource {
   let lastAttempt = Number.NEGATIVE_INFINITY;
   let inflight: Promise<void> | undefined;
 
+  /** A bounded JSON document, fetched with the JWKS timeout and no redirects. */
+  async function fetchJson(url: string): Promise<{ body: unknown; cacheControl: string | null }> {
+    const response = await fetch(url, {
+      signal: AbortSignal.timeout(options.timeoutMs),
+      headers: { accept: 'application/json' },
+      redirect: 'error',
+    });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const text = await response.text();
+    if (text.length > MAX_JWKS_BYTES) throw new Error('the response is too large');
+    try {
+      return { body: JSON.parse(text), cacheControl: response.headers.get('cache-control') };
+    } catch {
+      throw new Error('the response is not JSON');
+    }
+  }
+
+  /**
+   * Where the keys are: configured, or read from the discovery document on each refresh (keys are
+   * refreshed rarely, and a provider may move them). The document must name the configured issuer
+   * (OpenID Connect Discovery §4.3), so that another issuer's document cannot hand us its keys.
+   */
+  async function jwksUri(): Promise<string> {
+    if ('jwksUri' in location) return location.jwksUri;
+    const { body } = await fetchJson(location.discoveryUrl);
+    if (!isObject(body)) throw new Error('the discovery document is not a JSON object');
+    if (body.issuer !== location.issuer) throw new Error('the discovery document names another issuer');
+    if (typeof body.jwks_uri !== 'string' || !/^https?:\/\//.test(body.jwks_uri)) {
+      throw new Error('the discovery document has no http(s) jwks_uri');
+    }
+    return body.jwks_uri;
+  }
+
   async function fetchKeys(): Promise<void> {
     lastAttempt = clock();
     try {
-      const response = await fetch(uri, {
-        signal: AbortSignal.timeout(options.timeoutMs),
-        headers: { accept: 'application/json' },
-        redirect: 'error',
-      });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const text = await response.text();
-      if (text.length > MAX_JWKS_BYTES) throw new Error('the response is too large');
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new Error('the response is not JSON');
-      }
+      const { body, cacheControl } = await fetchJson(await jwksUri());
       keys = parseJwks(body, options.algorithms, (why) =>
         log.warn({ jwks: uri }, `JWKS key skipped: ${why}`),
       );
-      const ttl = maxAgeSeconds(response.headers.get('cache-control')) ?? options.minCacheSeconds;
+      const ttl = maxAgeSeconds(cacheControl) ?? options.minCacheSeconds;
       freshUntil = clock() + Math.min(Math.max(ttl, options.minCacheSeconds), options.maxCacheSeconds) * 1000;
+      options.onFetch?.('ok');
     } catch (error) {
+      options.onFetch?.('error');
       const problem =
         error instanceof Error && error.name === 'TimeoutError' ? 'timed out' : (error as Error).message;
       log.warn({ jwks: uri, problem, keptKeys: keys.size }, 'JWKS fetch failed; keeping the last good keys');

@@ -18,7 +18,7 @@ import {
 import { VerifiedTokenCache } from './verified-token-cache';
 
 /** An external identity provider as configured, with its keys at hand. */
-export type TrustedIssuer = Omit<TrustedIssuerConfig, 'jwksUri' | 'publicKeyFile'> & {
+export type TrustedIssuer = Omit<TrustedIssuerConfig, 'jwksUri' | 'discoveryUrl' | 'publicKeyFile'> & {
   readonly keys: KeySource;
 };
 

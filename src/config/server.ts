@@ -22,6 +22,11 @@ export interface ServerConfig {
    * one any client can write.
    */
   readonly trustProxy: boolean | number | readonly string[];
+  /**
+   * Where clients reach this API (scheme, host and any path prefix, no trailing slash): the base of the
+   * absolute URLs in the discovery document. Never taken from a request's Host header, which a client writes.
+   */
+  readonly publicUrl: string | undefined;
 }
 
 export interface HttpConfig {
@@ -35,7 +40,7 @@ export interface HttpConfig {
   readonly corsOrigins: true | readonly string[];
 }
 
-/** HOST, PORT, LOG_LEVEL, SHUTDOWN_DELAY, SHUTDOWN_TIMEOUT, TRUST_PROXY. */
+/** HOST, PORT, LOG_LEVEL, SHUTDOWN_DELAY, SHUTDOWN_TIMEOUT, TRUST_PROXY, PUBLIC_URL. */
 export function readServer(env: EnvReader, production: boolean): ServerConfig {
   return {
     host: env.read('HOST', nonEmpty, production ? '0.0.0.0' : 'localhost'),
@@ -44,7 +49,13 @@ export function readServer(env: EnvReader, production: boolean): ServerConfig {
     shutdownDelayMs: env.read('SHUTDOWN_DELAY', duration(300), production ? 5 : 0) * 1000,
     shutdownTimeoutMs: env.read('SHUTDOWN_TIMEOUT', duration(600), 10) * 1000,
     trustProxy: readTrustProxy(env, production),
+    publicUrl: readPublicUrl(env),
   };
+}
+
+function readPublicUrl(env: EnvReader): string | undefined {
+  const url = env.read<string | undefined>('PUBLIC_URL', z.url({ protocol: /^https?$/ }), undefined);
+  return url?.replace(/\/+$/, '');
 }
 
 /** The names and forms fastify's trustProxy (proxy-addr) accepts; anything else fails at startup there. */

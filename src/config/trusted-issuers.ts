@@ -9,8 +9,9 @@ const trustedIssuer = z
     issuer: z.string().min(1),
     audience: z.string().min(1),
     algorithms: z.array(z.enum(['RS256', 'ES256'])).min(1),
-    /** Where its public keys come from: a JWKS URL, or a PEM file. */
+    /** Where its public keys come from: a JWKS URL, its discovery document's jwks_uri, or a PEM file. */
     jwksUri: optional(z.url({ protocol: /^https?$/ })),
+    discoveryUrl: optional(z.url({ protocol: /^https?$/ })),
     publicKeyFile: optional(z.string().min(1)),
     /** Claim holding the username; default `username`, else `preferred_username`. */
     usernameClaim: optional(z.string().min(1)),
@@ -18,9 +19,12 @@ const trustedIssuer = z
     scopesClaim: optional(z.string().min(1)),
   })
   .strict()
-  .refine((value) => (value.jwksUri === undefined) !== (value.publicKeyFile === undefined), {
-    message: 'each issuer needs exactly one of jwksUri and publicKeyFile',
-  });
+  .refine(
+    (value) =>
+      [value.jwksUri, value.discoveryUrl, value.publicKeyFile].filter((source) => source !== undefined)
+        .length === 1,
+    { message: 'each issuer needs exactly one of jwksUri, discoveryUrl and publicKeyFile' },
+  );
 
 /** An external identity provider whose tokens are accepted, and where its claims live. */
 export type TrustedIssuerConfig = Readonly<z.infer<typeof trustedIssuer>>;

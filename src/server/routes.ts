@@ -4,6 +4,8 @@ import { type TokenService } from '../auth/token-service';
 import { type Database } from '../db/database';
 import { ping } from '../db/migrations';
 import { type RevocationFeed } from '../revocation/revocation-feed';
+import { type Config } from '../config';
+import { discoveryDocument } from './discovery';
 import { type Lifecycle } from './lifecycle';
 
 /** Verifiers may cache our keys this long; a new key is added well before it signs (see README). */
@@ -28,11 +30,13 @@ async function within<T>(work: Promise<T>, ms: number, message: string): Promise
 
 /**
  * The routes beside GraphQL: GET /healthz (the process answers), GET /readyz (the database answers too,
- * and the process is not shutting down; its body says how revocations reach this instance) and GET /.well-known/jwks.json (the public keys of this API's RS256/ES256 tokens; an HS secret is never
- * published).
+ * and the process is not shutting down; its body says how revocations reach this instance), GET
+ * /.well-known/jwks.json (the public keys of this API's RS256/ES256 tokens; an HS secret is never published)
+ * and GET /.well-known/openid-configuration (server/discovery.ts).
  */
 export function registerRoutes(
   app: FastifyInstance,
+  config: Pick<Config, 'jwt' | 'server'>,
   deps: {
     readonly tokens: TokenService;
     readonly database: Database;
@@ -45,6 +49,12 @@ export function registerRoutes(
   const jwks = deps.tokens.jwks();
   app.get('/.well-known/jwks.json', async (_request, reply) =>
     reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).send(jwks),
+  );
+  const discovery = discoveryDocument(config);
+  app.get('/.well-known/openid-configuration', async (_request, reply) =>
+    discovery.available
+      ? reply.header('cache-control', `public, max-age=${JWKS_MAX_AGE_SECONDS}`).send(discovery.document)
+      : reply.code(404).send({ error: 'discovery_unavailable', message: discovery.reason }),
   );
   app.get('/readyz', async (request, reply) => {
     if (deps.lifecycle.draining) return reply.code(503).send({ status: 'draining' });

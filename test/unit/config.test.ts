@@ -17,6 +17,7 @@ describe('parseConfig', () => {
         shutdownDelayMs: 0,
         shutdownTimeoutMs: 10_000,
         trustProxy: false,
+        publicUrl: undefined,
       },
       jwt: {
         issuer: 'graphql-jwt-api',
@@ -74,6 +75,16 @@ describe('parseConfig', () => {
         refreshTokenRetentionSeconds: 7 * 86_400,
         revocationPollIntervalSeconds: 2,
         auditRetentionSeconds: 90 * 86_400,
+      },
+      observability: {
+        metrics: {
+          enabled: false,
+          port: undefined,
+          host: 'localhost',
+          token: undefined,
+          maxOperationNames: 100,
+        },
+        tracing: { otlpEndpoint: undefined, serviceName: 'graphql-jwt-api' },
       },
       dataDir: '.data',
       warnings: [],
@@ -255,7 +266,7 @@ describe('parseConfig', () => {
       [{ TRUSTED_ISSUERS: JSON.stringify([{ ...auth0, algorithms: ['HS256'] }]) }, /^TRUSTED_ISSUERS: /],
       [
         { TRUSTED_ISSUERS: JSON.stringify([{ ...auth0, publicKeyFile: '/k.pem' }]) },
-        /exactly one of jwksUri and publicKeyFile/,
+        /exactly one of jwksUri, discoveryUrl and publicKeyFile/,
       ],
       [
         { TRUSTED_ISSUERS: JSON.stringify([{ ...auth0, jwksUri: 'file:///etc/passwd' }]) },

@@ -21,7 +21,7 @@ describe('remote key set caching', () => {
 
   const keySet = (clock: () => number) =>
     remoteKeySet({
-      uri: server.url,
+      location: { jwksUri: server.url },
       algorithms: ['ES256'],
       timeoutMs: 1000,
       minCacheSeconds: 60,
