@@ -14,6 +14,7 @@ import { type Config, parseConfig } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrations';
 import { createLogger } from './logger';
+import { type Metrics, NO_METRICS, PrometheusMetrics } from './observability/metrics';
 import { RevocationFeed } from './revocation/revocation-feed';
 
 /*
@@ -32,10 +33,16 @@ export interface RuntimeOptions {
   /** Milliseconds since the epoch; injected so tests control time. */
   readonly clock?: () => number;
   readonly logger?: Logger;
+  readonly metrics?: Metrics;
 }
 
 /** The trusted issuers of `config`, each with its key source: a remote JWKS or a PEM file read now. */
-function trustedIssuers(config: Config, logger: Logger, clock?: () => number): TrustedIssuer[] {
+function trustedIssuers(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+  clock?: () => number,
+): TrustedIssuer[] {
   return config.jwt.trustedIssuers.map(({ jwksUri, discoveryUrl, publicKeyFile, ...trusted }) => ({
     ...trusted,
     keys: publicKeyFile
@@ -46,6 +53,7 @@ function trustedIssuers(config: Config, logger: Logger, clock?: () => number): T
           algorithms: trusted.algorithms,
           log: logger,
           clock,
+          onFetch: (outcome) => metrics.jwksFetch(trusted.issuer, outcome),
         }),
   }));
 }
@@ -57,14 +65,15 @@ function trustedIssuers(config: Config, logger: Logger, clock?: () => number): T
  */
 export function buildRuntime(
   config: Config,
-  { clock, logger = createLogger('silent') }: RuntimeOptions = {},
+  { clock, logger = createLogger('silent'), metrics = NO_METRICS }: RuntimeOptions = {},
 ): Runtime {
   const { keyRing, usesDevKey } = loadKeyRing(config);
   const tokens = createTokenService({
     ...config.jwt,
     keyRing,
-    trustedIssuers: trustedIssuers(config, logger, clock),
+    trustedIssuers: trustedIssuers(config, logger, metrics, clock),
     clock,
+    onCacheLookup: (hit) => metrics.tokenCacheLookup(hit),
   });
   const warnings = [...config.warnings];
   if (usesDevKey) {
@@ -73,6 +82,12 @@ export function buildRuntime(
     );
   }
   return { config, tokens, warnings };
+}
+
+/** The process's metrics when configuration says where they may be read; otherwise none are kept. */
+export function metricsFor(config: Config): PrometheusMetrics | undefined {
+  const { enabled, maxOperationNames } = config.observability.metrics;
+  return enabled ? new PrometheusMetrics({ maxOperationNames }) : undefined;
 }
 
 /**
@@ -110,16 +125,29 @@ export async function startServices(
     clock,
     onQuery,
     audit = new AuditTrail(clock),
+    metrics = NO_METRICS,
   }: {
     clock?: () => number;
     onQuery?: () => void;
+    /** Told of logins, refresh-token reuse and database errors; reads the pool's use at each scrape. */
+    metrics?: Metrics;
     /** The benchmark passes one that records nothing, to measure what the trail costs. */
     audit?: AuditTrail;
   } = {},
 ): Promise<Services> {
   const database = openDatabase(config.database, {
-    onIdleError: (error) => logger.warn({ err: { message: error.message } }, 'database connection lost'),
+    onIdleError: (error) => {
+      metrics.databaseError();
+      logger.warn({ err: { message: error.message } }, 'database connection lost');
+    },
     onQuery,
+  });
+  if (database.pool) metrics.watchPool(database.pool);
+  audit.observe((type) => {
+    if (type === 'login.succeeded') metrics.login('succeeded');
+    else if (type === 'login.failed') metrics.login('failed');
+    else if (type === 'login.throttled') metrics.login('throttled');
+    else if (type === 'refresh_token.reused') metrics.refreshTokenReuse();
   });
   let revocations: RevocationFeed | undefined;
   try {

@@ -4,10 +4,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type FastifyInstance } from 'fastify';
 import { type Logger } from 'pino';
 import { ensureDemoAdmin } from './accounts/demo-admin';
-import { buildRuntime, type Runtime, type Services, startServices } from './bootstrap';
+import { buildRuntime, metricsFor, type Runtime, type Services, startServices } from './bootstrap';
 import { type Config, parseConfig } from './config';
 import { describeError } from './errors';
 import { createLogger, logFormatFor } from './logger';
+import { createMetricsServer } from './observability/metrics-endpoint';
 import { createServer } from './server';
 import { Lifecycle } from './server/lifecycle';
 
@@ -91,6 +92,7 @@ async function main(): Promise<void> {
   loadDotenv({ quiet: true });
   let runtime: Runtime;
   let logger;
+  let metrics;
   try {
     const config = parseConfig(process.env);
     logger = createLogger(
@@ -98,7 +100,8 @@ async function main(): Promise<void> {
       undefined,
       logFormatFor(config.env, process.stdout.isTTY === true),
     );
-    runtime = buildRuntime(config, { logger });
+    metrics = metricsFor(config);
+    runtime = buildRuntime(config, { logger, metrics });
   } catch (error) {
     process.stderr.write(`${describeError(error)}\n`);
     process.exit(1);
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
 
   let services;
   try {
-    services = await startServices(runtime, logger);
+    services = await startServices(runtime, logger, { metrics });
   } catch (error) {
     logger.fatal(`cannot start: ${describeError(error)}`);
     process.exit(1);
@@ -123,7 +126,9 @@ async function main(): Promise<void> {
     }
   }
   const lifecycle = new Lifecycle();
-  const app = await createServer(config, { logger, tokens, lifecycle, ...services });
+  const app = await createServer(config, { logger, tokens, lifecycle, metrics, ...services });
+  const metricsServer =
+    metrics && config.observability.metrics.port !== undefined && createMetricsServer(metrics);
   const purging = schedulePurge(services, config, logger);
   const stop = shutDownOnce({
     app,
@@ -131,11 +136,19 @@ async function main(): Promise<void> {
     config,
     logger,
     purging,
-    closeDatabase: () => services.close(),
+    closeDatabase: async () => {
+      if (metricsServer) await metricsServer.close();
+      await services.close();
+    },
   });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 
+  // The metrics port first: one that cannot be bound stops startup before the API takes traffic.
+  if (metricsServer) {
+    const { host, port } = config.observability.metrics;
+    logger.info(`metrics: ${await metricsServer.listen({ host, port })}/metrics`);
+  }
   const address = await app.listen({ host: config.server.host, port: config.server.port });
   logger.info(`GraphQL endpoint: ${address}/graphql`);
 }

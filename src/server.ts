@@ -18,12 +18,16 @@ import { registerRoutes } from './server/routes';
 import { trustProxyFunction } from './server/trust-proxy';
 import { abuseProtection } from './server/abuse-limits';
 import { attachSubscriptions } from './realtime/websocket';
+import { NO_METRICS, type PrometheusMetrics } from './observability/metrics';
+import { metricsHandler } from './observability/metrics-endpoint';
 
 export type ServerDependencies = ResolverDependencies &
   Pick<Services, 'database' | 'revocations' | 'audit'> & {
     readonly tokens: TokenService;
     /** Shutdown state that src/index.ts drives; tests leave it out. */
     readonly lifecycle?: Lifecycle;
+    /** Present when METRICS_PORT or METRICS_TOKEN is set (src/index.ts builds it); absent, nothing is counted. */
+    readonly metrics?: PrometheusMetrics;
   };
 
 /** How often Node looks for connections past their header or request timeout. */
@@ -38,6 +42,7 @@ const CORS_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight
  */
 export async function createServer(config: Config, deps: ServerDependencies): Promise<FastifyInstance> {
   const log = deps.logger;
+  const metrics = deps.metrics ?? NO_METRICS;
   // No fastify logger: a GraphQL request gets its one line from the request plugin and failures elsewhere
   // are logged by the error handler below; fastify's own request logging costs instructions on every
   // request even at `warn` (bench/README.md).
@@ -67,8 +72,10 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     });
   }
 
-  const schema = applyPermissions(await buildApiSchema(createResolvers(deps)));
-  const apollo = createApollo(schema, config, deps);
+  const schema = applyPermissions(await buildApiSchema(createResolvers(deps)), (field) =>
+    metrics.accessDenied(field),
+  );
+  const apollo = createApollo(schema, config, { ...deps, metrics });
   await apollo.start();
   app.addHook('onClose', async () => apollo.stop());
   const lifecycle = deps.lifecycle ?? new Lifecycle();
@@ -79,12 +86,14 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     log,
     lifecycle,
   });
+  const metricsToken = config.observability.metrics.token;
+  if (deps.metrics && metricsToken) app.get('/metrics', metricsHandler(deps.metrics, metricsToken));
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));
   const authenticate = createAuthenticator(deps.tokens);
   await app.register(fastifyApollo(apollo), {
     // OPTIONS is @fastify/cors's: its preflight answers carry the allow-list.
     method: ['GET', 'POST'],
-    context: createContextFunction({ authenticate, realm: config.jwt.audience, log }),
+    context: createContextFunction({ authenticate, realm: config.jwt.audience, log, metrics }),
   });
   const subscriptions = attachSubscriptions(app, config, {
     schema,
@@ -94,6 +103,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     validationRules: abuseProtection(config.graphql).validationRules,
     lifecycle,
     log,
+    metrics,
   });
   // Sockets close (1001) as the server starts closing, once SHUTDOWN_DELAY's drain is over: an open
   // WebSocket would otherwise keep the HTTP server from ever closing.

@@ -85,12 +85,21 @@ export class AuditTrail {
   /** Events of transactions still open, delivered when they commit ({@link transaction}). */
   private readonly uncommitted = new WeakMap<Kysely<DatabaseSchema>, AuditEvent[]>();
   private announcer: AuditAnnouncer | undefined;
+  private observer: ((type: AuditEventType) => void) | undefined;
 
   constructor(private readonly clock: () => number = Date.now) {}
 
   /** From now on committed events are announced to every instance, which then delivers them. */
   announceWith(announcer: AuditAnnouncer): void {
     this.announcer = announcer;
+  }
+
+  /**
+   * `observer` hears of each event this instance records, once (metrics count them here; listeners hear
+   * every instance's). Counted when written: an event whose transaction later rolls back is still counted.
+   */
+  observe(observer: (type: AuditEventType) => void): void {
+    this.observer = observer;
   }
 
   /** @param db the transaction of the change the event records, when there is one */
@@ -109,6 +118,7 @@ export class AuditTrail {
       details: JSON.stringify(event.details ?? {}),
     }));
     await db.insertInto('audit_events').values(rows).execute();
+    if (this.observer) for (const row of rows) this.observer(row.type);
     const events = rows.map(toEvent);
     if (this.announcer) return this.announcer(db, events);
     const pending = db.isTransaction ? this.uncommitted.get(db) : undefined;

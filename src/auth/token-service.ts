@@ -20,6 +20,8 @@ export interface TokenServiceOptions extends IssuerSettings, VerifierSettings {
   readonly trustedIssuers?: readonly TrustedIssuer[];
   /** Milliseconds since the epoch; injected so tests control time. */
   readonly clock?: () => number;
+  /** Told whether each verification found the token already verified (for metrics). */
+  readonly onCacheLookup?: (hit: boolean) => void;
 }
 
 /**
@@ -33,7 +35,14 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
   // No token we issue outlives JWT_MAX_TTL, nor a foreign one its cap; the tolerance stretches both.
   const longest = Math.max(options.maxTokenTtlSeconds, options.trustedTokenMaxTtlSeconds);
   const revocations = new RevocationRegistry((longest + options.clockToleranceSeconds) * 1000);
-  const verifier = new TokenVerifier(options, keyRing, options.trustedIssuers ?? [], clock, revocations);
+  const verifier = new TokenVerifier(
+    options,
+    keyRing,
+    options.trustedIssuers ?? [],
+    clock,
+    revocations,
+    options.onCacheLookup,
+  );
   const published = {
     keys: keyRing.keys.flatMap((key) => (key.alg === 'HS256' ? [] : [publicJwk(key)])),
   };

@@ -45,6 +45,7 @@ export class TokenVerifier {
     trustedIssuers: readonly TrustedIssuer[],
     private readonly clock: () => number,
     private readonly revocations: RevocationRegistry,
+    private readonly onCacheLookup: (hit: boolean) => void = () => undefined,
   ) {
     this.trusted = new Map(trustedIssuers.map((entry) => [entry.issuer, entry]));
     this.cache = new VerifiedTokenCache(clock, settings.clockToleranceSeconds);
@@ -54,6 +55,7 @@ export class TokenVerifier {
   async verify(token: string): Promise<VerifiedToken> {
     const known =
       typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH ? await this.cache.get(token) : undefined;
+    this.onCacheLookup(known !== undefined);
     const verified = known ?? (await this.verifyFully(token));
     // Checked on every use, remembered or not: a revocation takes effect on the next request.
     if (this.revocations.revokes(verified)) fail('revoked');

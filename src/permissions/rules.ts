@@ -1,4 +1,4 @@
-import { type GraphQLSchema } from 'graphql';
+import { type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, deny, type IRule, type IRules, rule, shield } from 'graphql-shield';
 import { type RequestContext } from '../request-context';
@@ -7,7 +7,10 @@ import { type Access, OPEN_TYPES, ROOT_PERMISSIONS } from './permission-map';
 
 type Rule = IRule | typeof allow;
 
-function ruleFor(access: Access, rules: Map<string, Rule>): Rule {
+/** Told of each field the map refuses (`Type.field`), for metrics. */
+export type DenialObserver = (field: string) => void;
+
+function ruleFor(access: Access, rules: Map<string, Rule>, onDenied: DenialObserver): Rule {
   if (access.kind === 'public') return allow;
   const name = `authenticated:${access.scopes.join(' ')}`;
   // One rule per requirement: shield wants unique names, and its per-request cache is then shared too.
@@ -15,9 +18,17 @@ function ruleFor(access: Access, rules: Map<string, Rule>): Rule {
   if (known) return known;
   // 'no_cache': the check is a few property reads, cheaper than shield's per-request cache
   // (bench/README.md); it guards root fields only, so it runs at most once per root field.
-  const created = rule(name, { cache: 'no_cache' })(
-    (_parent, _args, context: RequestContext) => accessRefusal(access, context.identity) ?? true,
-  );
+  const created = rule(name, { cache: 'no_cache' })((
+    _parent,
+    _args,
+    context: RequestContext,
+    info: GraphQLResolveInfo,
+  ) => {
+    const refusal = accessRefusal(access, context.identity);
+    if (!refusal) return true;
+    onDenied(`${info.parentType.name}.${info.fieldName}`);
+    return refusal;
+  });
   rules.set(name, created);
   return created;
 }
@@ -28,12 +39,15 @@ function ruleFor(access: Access, rules: Map<string, Rule>): Rule {
  * shield would otherwise put an async middleware, a promise per field, in front of every one of them,
  * which is most of the cost of a list query. Every other field keeps its rule, including the fallback deny.
  */
-export function applyPermissions(schema: GraphQLSchema): GraphQLSchema {
+export function applyPermissions(
+  schema: GraphQLSchema,
+  onDenied: DenialObserver = () => undefined,
+): GraphQLSchema {
   const tree: Record<string, Rule | Record<string, Rule>> = {};
   const rules = new Map<string, Rule>();
   for (const [type, fields] of Object.entries(ROOT_PERMISSIONS)) {
     tree[type] = Object.fromEntries(
-      Object.entries(fields).map(([field, access]) => [field, ruleFor(access, rules)]),
+      Object.entries(fields).map(([field, access]) => [field, ruleFor(access, rules, onDenied)]),
     );
   }
   for (const type of OPEN_TYPES) tree[type] = allow;

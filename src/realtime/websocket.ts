@@ -22,6 +22,7 @@ import { type Lifecycle } from '../server/lifecycle';
 import { trustProxyFunction } from '../server/trust-proxy';
 import { auditEventStream } from './event-stream';
 import { formatErrors, prepare } from './subscribe-message';
+import { type Metrics } from '../observability/metrics';
 import { subscriptionAccess } from './subscription-access';
 
 /** Close codes beyond graphql-ws's own (4400 bad message, 4406 subprotocol, 4408 no connection_init, …). */
@@ -69,6 +70,7 @@ export interface SubscriptionServerDependencies {
   readonly validationRules: NonNullable<Parameters<typeof validate>[2]>;
   readonly lifecycle: Lifecycle;
   readonly log: Logger;
+  readonly metrics: Metrics;
   readonly clock?: () => number;
 }
 
@@ -154,6 +156,7 @@ export function attachSubscriptions(
         identity = await deps.authenticate(typeof header === 'string' || header === undefined ? header : '');
       } catch (error) {
         if (!(error instanceof AuthError)) throw error;
+        deps.metrics.authFailure(error.reason);
         deps.log.info(
           { ws: true, auth: { reason: error.reason, check: error.detail } },
           'credential refused',
@@ -188,8 +191,11 @@ export function attachSubscriptions(
       }
       const prepared = prepare(payload, deps, config.graphql.maxTokens, documents);
       if (!('document' in prepared)) return prepared;
-      const refusal = subscriptionAccess(prepared.operation, connection.identity);
-      if (refusal) return [toGraphQLError(refusal)];
+      const denied = subscriptionAccess(prepared.operation, connection.identity);
+      if (denied) {
+        deps.metrics.accessDenied(denied.field);
+        return [toGraphQLError(denied.refusal)];
+      }
       const contextValue: RequestContext = {
         identity: connection.identity,
         client: connection.client,

@@ -5,6 +5,7 @@ import { type GraphQLSchema } from 'graphql';
 import { type Logger } from 'pino';
 import { type TokenService } from '../auth/token-service';
 import { type Config } from '../config';
+import { type Metrics } from '../observability/metrics';
 import { type RequestContext } from '../request-context';
 import { abuseProtection } from './abuse-limits';
 import { boundedDocumentStore } from './document-store';
@@ -20,7 +21,7 @@ import { responsePlugin } from './response.plugin';
 export function createApollo(
   schema: GraphQLSchema,
   config: Pick<Config, 'env' | 'graphql' | 'jwt'>,
-  deps: { readonly logger: Logger; readonly tokens: TokenService },
+  deps: { readonly logger: Logger; readonly tokens: TokenService; readonly metrics: Metrics },
 ): ApolloServer<RequestContext> {
   const { graphql } = config;
   const limits = abuseProtection(graphql);
@@ -54,7 +55,7 @@ export function createApollo(
       // No field sets cache hints, and the default cache-control plugin costs a hook call on every field.
       ApolloServerPluginCacheControlDisabled(),
       ...(limits.plugins as ApolloServerPlugin<RequestContext>[]),
-      responsePlugin(deps.logger, config.jwt.audience),
+      responsePlugin(deps.logger, config.jwt.audience, deps.metrics),
       landingPage(config, deps.tokens),
     ],
   });

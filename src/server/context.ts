@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { type Logger } from 'pino';
 import { type Authenticate } from '../auth/authenticate';
 import { AuthError } from '../errors';
+import { type Metrics } from '../observability/metrics';
 import { type RequestContext } from '../request-context';
 import { toGraphQLError } from './graphql-error';
 import { REQUEST_ID_HEADER } from './request-id';
@@ -14,6 +15,7 @@ export interface ContextFunctionOptions {
   /** The `realm` of WWW-Authenticate challenges. */
   readonly realm: string;
   readonly log: Logger;
+  readonly metrics: Metrics;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface ContextFunctionOptions {
  * request with 401 and an RFC 6750 challenge. It decides who the caller is, never what the caller may do
  * (that is the permission map's job).
  */
-export function createContextFunction({ authenticate, realm, log }: ContextFunctionOptions) {
+export function createContextFunction({ authenticate, realm, log, metrics }: ContextFunctionOptions) {
   return async function context(request: FastifyRequest, reply: FastifyReply): Promise<RequestContext> {
     // Straight on fastify's reply, refusals included: cheaper than through Apollo's response headers.
     void reply.header(REQUEST_ID_HEADER, request.id);
@@ -36,6 +38,7 @@ export function createContextFunction({ authenticate, realm, log }: ContextFunct
       };
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
+      metrics.authFailure(error.reason);
       // The reason and the failed check, never the token or anything read from it.
       log.info(
         { reqId: request.id, auth: { reason: error.reason, check: error.detail } },

@@ -5,9 +5,20 @@ import {
 import { type Logger } from 'pino';
 import { errorSpec, ServiceUnavailableError } from '../errors';
 import { type RequestContext } from '../request-context';
+import { type RequestOutcome } from '../observability/metrics';
 import { appErrorOf, isRequestRefusal } from './graphql-error';
 
 const LEVELS = ['info', 'warn', 'error'] as const;
+
+/** ok: no errors; partial: errors beside data; error: no data. */
+export function requestOutcome(
+  response: GraphQLRequestContextWillSendResponse<RequestContext>['response'],
+): RequestOutcome {
+  if (response.body.kind !== 'single') return 'ok';
+  const { errors, data } = response.body.singleResult;
+  if (!errors?.length) return 'ok';
+  return data ? 'partial' : 'error';
+}
 
 /** What the request log does at two of Apollo's request hooks (composed in response.plugin.ts). */
 export interface RequestLog {
@@ -54,14 +65,13 @@ export function requestLog(log: Logger): RequestLog {
         }
       }
       const codes = [...new Set(errors?.map((error) => String(error.extensions?.code)) ?? [])];
-      const data = response.body.kind === 'single' ? response.body.singleResult.data : undefined;
       const line = {
         reqId: requestId,
         graphql: {
           operationName: operationName ?? null,
           sub: identity.authenticated ? identity.subject : null,
           durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
-          outcome: codes.length === 0 ? 'ok' : data ? 'partial' : 'error',
+          outcome: requestOutcome(response),
           status: response.http.status ?? 200,
           ...(codes.length > 0 && { errorCodes: codes }),
         },

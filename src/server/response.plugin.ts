@@ -1,7 +1,10 @@
 import { type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { type Logger } from 'pino';
 import { type RequestContext } from '../request-context';
-import { requestLog } from './request-log';
+import { ServiceUnavailableError } from '../errors';
+import { type Metrics } from '../observability/metrics';
+import { appErrorOf } from './graphql-error';
+import { requestLog, requestOutcome } from './request-log';
 import { responseStatus } from './response-status';
 
 /**
@@ -10,14 +13,28 @@ import { responseStatus } from './response-status';
  * synchronous hooks, because Apollo awaits every hook of every listener on every request (the cost of a
  * second listener is measured in bench/README.md).
  */
-export function responsePlugin(log: Logger, realm: string): ApolloServerPlugin<RequestContext> {
+export function responsePlugin(
+  log: Logger,
+  realm: string,
+  metrics: Metrics,
+): ApolloServerPlugin<RequestContext> {
   const setStatus = responseStatus(realm);
   const { onErrors, onResponse } = requestLog(log);
   const listener: GraphQLRequestListener<RequestContext> = {
-    didEncounterErrors: async (context) => onErrors(context),
+    didEncounterErrors: async (context) => {
+      onErrors(context);
+      for (const error of context.errors) {
+        if (appErrorOf(error) instanceof ServiceUnavailableError) metrics.databaseError();
+      }
+    },
     willSendResponse: async (context) => {
       setStatus(context);
       onResponse(context);
+      metrics.graphqlRequest(
+        context.operation ? (context.operationName ?? null) : null,
+        requestOutcome(context.response),
+        (performance.now() - context.contextValue.startedAt) / 1000,
+      );
     },
   };
   return { requestDidStart: async () => listener };

@@ -1,7 +1,9 @@
 import { type TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type FastifyInstance } from 'fastify';
 import { type FormattedExecutionResult, print } from 'graphql';
-import { loadRuntime, type Services, startServices } from '../../src/bootstrap';
+import { buildRuntime, metricsFor, type Services, startServices } from '../../src/bootstrap';
+import { parseConfig } from '../../src/config';
+import { type PrometheusMetrics } from '../../src/observability/metrics';
 import { type TokenService } from '../../src/auth/token-service';
 import { createLogger } from '../../src/logger';
 import { createServer } from '../../src/server';
@@ -14,6 +16,8 @@ export interface TestServer {
   readonly services: Services;
   /** Every JSON log line the server wrote, raw, so tests can search them for leaks. */
   readonly logs: string[];
+  /** Present when the environment turns metrics on (METRICS_TOKEN or METRICS_PORT). */
+  readonly metrics: PrometheusMetrics | undefined;
   close(): Promise<void>;
 }
 
@@ -32,18 +36,22 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const env = { ...TEST_ENV, DATABASE_URL: 'sqlite::memory:', ...options.env };
   const logs: string[] = [];
   const logger = createLogger('info', { write: (line) => logs.push(line) });
-  const runtime = loadRuntime(env, { logger, ...(options.clock && { clock: options.clock }) });
+  const config = parseConfig(env);
+  const metrics = metricsFor(config);
+  const runtime = buildRuntime(config, { logger, metrics, ...(options.clock && { clock: options.clock }) });
   const services = await startServices(runtime, logger, {
+    metrics,
     ...(options.clock && { clock: options.clock }),
     ...(options.onQuery && { onQuery: options.onQuery }),
   });
-  const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, ...services });
+  const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, metrics, ...services });
   await app.ready();
   return {
     app,
     tokens: runtime.tokens,
     services,
     logs,
+    metrics,
     close: async () => {
       await app.close();
       await services.close();

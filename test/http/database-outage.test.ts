@@ -27,7 +27,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
     url.host = `127.0.0.1:${proxy.port}`;
     server = await startTestServer({
-      env: { DATABASE_URL: url.toString(), DB_QUERY_TIMEOUT: '2s', LOGIN_MAX_ATTEMPTS_PER_IP: '1000000' },
+      env: {
+        DATABASE_URL: url.toString(),
+        DB_QUERY_TIMEOUT: '2s',
+        LOGIN_MAX_ATTEMPTS_PER_IP: '1000000',
+        METRICS_TOKEN: 'metrics-token-0123456789abcdefghijklmnop',
+      },
     });
     await server.services.users.createUser({ username: 'ada', password: PASSWORD, scopes: [] }, {});
   });
@@ -80,6 +85,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
     await load;
     expect(statuses).toContain(503);
     expect(statuses.at(-1)).toBe(200);
+    // Every 503 was a request that found the database away; lost idle connections count too.
+    const errors = /^database_errors_total (\d+)$/m.exec((await server.metrics!.scrape()).body);
+    expect(Number(errors![1])).toBeGreaterThanOrEqual(statuses.filter((status) => status === 503).length + 1);
 
     // The refresh that failed during the outage spent nothing: the token still rotates, once.
     const after = await execute(server.app, RefreshTokenDocument, { refreshToken });
