@@ -14,8 +14,11 @@ import { type Config, parseConfig } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrations';
 import { createLogger } from './logger';
-import { type Metrics, NO_METRICS, PrometheusMetrics } from './observability/metrics';
+import { type Metrics, NO_METRICS } from './observability/metrics';
+import { type PrometheusMetrics } from './observability/prometheus-metrics';
+import { type Tracing } from './observability/tracing-hooks';
 import { RevocationFeed } from './revocation/revocation-feed';
+import { type LogEvent } from 'kysely';
 
 /*
  * The one place that builds the application's parts from configuration and hands each its slice of it:
@@ -84,10 +87,15 @@ export function buildRuntime(
   return { config, tokens, warnings };
 }
 
-/** The process's metrics when configuration says where they may be read; otherwise none are kept. */
-export function metricsFor(config: Config): PrometheusMetrics | undefined {
+/**
+ * The process's metrics when configuration says where they may be read; otherwise none are kept, and
+ * prom-client is not even loaded.
+ */
+export async function metricsFor(config: Config): Promise<PrometheusMetrics | undefined> {
   const { enabled, maxOperationNames } = config.observability.metrics;
-  return enabled ? new PrometheusMetrics({ maxOperationNames }) : undefined;
+  if (!enabled) return undefined;
+  const { PrometheusMetrics } = await import('./observability/prometheus-metrics');
+  return new PrometheusMetrics({ maxOperationNames });
 }
 
 /**
@@ -114,6 +122,18 @@ export interface Services {
   close(): Promise<void>;
 }
 
+function withQuerySpans(
+  onQuery: ((event: LogEvent) => void) | undefined,
+  tracing: Tracing | undefined,
+  engine: 'sqlite' | 'postgres',
+): ((event: LogEvent) => void) | undefined {
+  if (!tracing) return onQuery;
+  return (event) => {
+    onQuery?.(event);
+    tracing.onQuery(event, engine);
+  };
+}
+
 /**
  * Opens the database, applies pending migrations and builds the account services.
  * @throws Error when the database cannot be reached or migrated; the database is closed again
@@ -126,11 +146,14 @@ export async function startServices(
     onQuery,
     audit = new AuditTrail(clock),
     metrics = NO_METRICS,
+    tracing,
   }: {
     clock?: () => number;
-    onQuery?: () => void;
+    onQuery?: (event: LogEvent) => void;
     /** Told of logins, refresh-token reuse and database errors; reads the pool's use at each scrape. */
     metrics?: Metrics;
+    /** Draws a span for every query. */
+    tracing?: Tracing;
     /** The benchmark passes one that records nothing, to measure what the trail costs. */
     audit?: AuditTrail;
   } = {},
@@ -140,7 +163,7 @@ export async function startServices(
       metrics.databaseError();
       logger.warn({ err: { message: error.message } }, 'database connection lost');
     },
-    onQuery,
+    onQuery: withQuerySpans(onQuery, tracing, config.database.engine),
   });
   if (database.pool) metrics.watchPool(database.pool);
   audit.observe((type) => {

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
       undefined,
       logFormatFor(config.env, process.stdout.isTTY === true),
     );
-    metrics = metricsFor(config);
+    metrics = await metricsFor(config);
     runtime = buildRuntime(config, { logger, metrics });
   } catch (error) {
     process.stderr.write(`${describeError(error)}\n`);
@@ -109,9 +109,13 @@ async function main(): Promise<void> {
   const { config, tokens, warnings } = runtime;
   for (const warning of warnings) logger.warn(warning);
 
+  // Required only when configured: with tracing off, no OpenTelemetry module is ever loaded.
+  const tracing = config.observability.tracing.otlpEndpoint
+    ? (await import('./observability/tracing')).startTracing(config.observability.tracing)
+    : undefined;
   let services;
   try {
-    services = await startServices(runtime, logger, { metrics });
+    services = await startServices(runtime, logger, { metrics, tracing });
   } catch (error) {
     logger.fatal(`cannot start: ${describeError(error)}`);
     process.exit(1);
@@ -126,7 +130,7 @@ async function main(): Promise<void> {
     }
   }
   const lifecycle = new Lifecycle();
-  const app = await createServer(config, { logger, tokens, lifecycle, metrics, ...services });
+  const app = await createServer(config, { logger, tokens, lifecycle, metrics, tracing, ...services });
   const metricsServer =
     metrics && config.observability.metrics.port !== undefined && createMetricsServer(metrics);
   const purging = schedulePurge(services, config, logger);
@@ -139,6 +143,8 @@ async function main(): Promise<void> {
     closeDatabase: async () => {
       if (metricsServer) await metricsServer.close();
       await services.close();
+      // Sends the spans still batched; a collector that is away costs at most its export timeout.
+      await tracing?.shutdown();
     },
   });
   process.on('SIGTERM', stop);

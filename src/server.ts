@@ -18,8 +18,10 @@ import { registerRoutes } from './server/routes';
 import { trustProxyFunction } from './server/trust-proxy';
 import { abuseProtection } from './server/abuse-limits';
 import { attachSubscriptions } from './realtime/websocket';
-import { NO_METRICS, type PrometheusMetrics } from './observability/metrics';
+import { NO_METRICS } from './observability/metrics';
+import { type PrometheusMetrics } from './observability/prometheus-metrics';
 import { metricsHandler } from './observability/metrics-endpoint';
+import { type Tracing } from './observability/tracing-hooks';
 
 export type ServerDependencies = ResolverDependencies &
   Pick<Services, 'database' | 'revocations' | 'audit'> & {
@@ -28,6 +30,8 @@ export type ServerDependencies = ResolverDependencies &
     readonly lifecycle?: Lifecycle;
     /** Present when METRICS_PORT or METRICS_TOKEN is set (src/index.ts builds it); absent, nothing is counted. */
     readonly metrics?: PrometheusMetrics;
+    /** Present when OTEL_EXPORTER_OTLP_ENDPOINT is set; absent, no span is made and no hook installed. */
+    readonly tracing?: Tracing;
   };
 
 /** How often Node looks for connections past their header or request timeout. */
@@ -72,9 +76,13 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     });
   }
 
-  const schema = applyPermissions(await buildApiSchema(createResolvers(deps)), (field) =>
-    metrics.accessDenied(field),
-  );
+  const { tracing } = deps;
+  // Before any route, so that GraphQL requests get their span from the moment they arrive.
+  tracing?.instrumentServer(app);
+  const schema = applyPermissions(await buildApiSchema(createResolvers(deps)), {
+    onDenied: (field) => metrics.accessDenied(field),
+    ...(tracing && { traceCheck: (field, check) => tracing.tracePermissionCheck(field, check) }),
+  });
   const apollo = createApollo(schema, config, { ...deps, metrics });
   await apollo.start();
   app.addHook('onClose', async () => apollo.stop());
@@ -90,10 +98,17 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   if (deps.metrics && metricsToken) app.get('/metrics', metricsHandler(deps.metrics, metricsToken));
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));
   const authenticate = createAuthenticator(deps.tokens);
+  const traceId = tracing && (() => tracing.currentTraceId());
   await app.register(fastifyApollo(apollo), {
     // OPTIONS is @fastify/cors's: its preflight answers carry the allow-list.
     method: ['GET', 'POST'],
-    context: createContextFunction({ authenticate, realm: config.jwt.audience, log, metrics }),
+    context: createContextFunction({
+      authenticate: tracing ? tracing.traceAuthenticate(authenticate) : authenticate,
+      realm: config.jwt.audience,
+      log,
+      metrics,
+      traceId,
+    }),
   });
   const subscriptions = attachSubscriptions(app, config, {
     schema,

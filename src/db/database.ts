@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, type LogEvent, PostgresDialect, SqliteDialect } from 'kysely';
 import { Pool, TypeOverrides, types } from 'pg';
 import { type Config } from '../config';
 import { type DatabaseSchema } from './schema';
@@ -25,12 +25,15 @@ export interface Database {
 export interface DatabaseHooks {
   /** An idle PostgreSQL connection failed (the server went away); the pool replaces it. */
   readonly onIdleError?: (error: Error) => void;
-  /** Called once per query run, after it ran: how tests prove a path reads no database. */
-  readonly onQuery?: () => void;
+  /**
+   * Called once per query run, after it ran, with its text (placeholders, no values), duration and any
+   * error: how tests prove a path reads no database, and where tracing draws query spans.
+   */
+  readonly onQuery?: (event: LogEvent) => void;
 }
 
 export function openDatabase(config: Config['database'], hooks: DatabaseHooks = {}): Database {
-  const log = hooks.onQuery && (() => hooks.onQuery!());
+  const log = hooks.onQuery;
   if (config.engine === 'sqlite') {
     const file = config.url.slice('sqlite:'.length);
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { type PrometheusMetrics } from './metrics';
+import { type PrometheusMetrics } from './prometheus-metrics';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 

@@ -7,10 +7,15 @@ import { type Access, OPEN_TYPES, ROOT_PERMISSIONS } from './permission-map';
 
 type Rule = IRule | typeof allow;
 
-/** Told of each field the map refuses (`Type.field`), for metrics. */
-export type DenialObserver = (field: string) => void;
+export interface PermissionHooks {
+  /** Told of each field the map refuses (`Type.field`), for metrics. */
+  readonly onDenied?: (field: string) => void;
+  /** Runs each check (tracing puts it in a span). */
+  readonly traceCheck?: <T>(field: string, check: () => T) => T;
+}
 
-function ruleFor(access: Access, rules: Map<string, Rule>, onDenied: DenialObserver): Rule {
+function ruleFor(access: Access, rules: Map<string, Rule>, hooks: PermissionHooks): Rule {
+  const { onDenied, traceCheck } = hooks;
   if (access.kind === 'public') return allow;
   const name = `authenticated:${access.scopes.join(' ')}`;
   // One rule per requirement: shield wants unique names, and its per-request cache is then shared too.
@@ -24,10 +29,13 @@ function ruleFor(access: Access, rules: Map<string, Rule>, onDenied: DenialObser
     context: RequestContext,
     info: GraphQLResolveInfo,
   ) => {
-    const refusal = accessRefusal(access, context.identity);
-    if (!refusal) return true;
-    onDenied(`${info.parentType.name}.${info.fieldName}`);
-    return refusal;
+    const decide = () => {
+      const refusal = accessRefusal(access, context.identity);
+      if (!refusal) return true;
+      onDenied?.(`${info.parentType.name}.${info.fieldName}`);
+      return refusal;
+    };
+    return traceCheck ? traceCheck(`${info.parentType.name}.${info.fieldName}`, decide) : decide();
   });
   rules.set(name, created);
   return created;
@@ -39,15 +47,12 @@ function ruleFor(access: Access, rules: Map<string, Rule>, onDenied: DenialObser
  * shield would otherwise put an async middleware, a promise per field, in front of every one of them,
  * which is most of the cost of a list query. Every other field keeps its rule, including the fallback deny.
  */
-export function applyPermissions(
-  schema: GraphQLSchema,
-  onDenied: DenialObserver = () => undefined,
-): GraphQLSchema {
+export function applyPermissions(schema: GraphQLSchema, hooks: PermissionHooks = {}): GraphQLSchema {
   const tree: Record<string, Rule | Record<string, Rule>> = {};
   const rules = new Map<string, Rule>();
   for (const [type, fields] of Object.entries(ROOT_PERMISSIONS)) {
     tree[type] = Object.fromEntries(
-      Object.entries(fields).map(([field, access]) => [field, ruleFor(access, rules, onDenied)]),
+      Object.entries(fields).map(([field, access]) => [field, ruleFor(access, rules, hooks)]),
     );
   }
   for (const type of OPEN_TYPES) tree[type] = allow;

@@ -6,6 +6,7 @@ import { type Logger } from 'pino';
 import { type TokenService } from '../auth/token-service';
 import { type Config } from '../config';
 import { type Metrics } from '../observability/metrics';
+import { type Tracing } from '../observability/tracing-hooks';
 import { type RequestContext } from '../request-context';
 import { abuseProtection } from './abuse-limits';
 import { boundedDocumentStore } from './document-store';
@@ -21,7 +22,12 @@ import { responsePlugin } from './response.plugin';
 export function createApollo(
   schema: GraphQLSchema,
   config: Pick<Config, 'env' | 'graphql' | 'jwt'>,
-  deps: { readonly logger: Logger; readonly tokens: TokenService; readonly metrics: Metrics },
+  deps: {
+    readonly logger: Logger;
+    readonly tokens: TokenService;
+    readonly metrics: Metrics;
+    readonly tracing?: Tracing;
+  },
 ): ApolloServer<RequestContext> {
   const { graphql } = config;
   const limits = abuseProtection(graphql);
@@ -55,7 +61,7 @@ export function createApollo(
       // No field sets cache hints, and the default cache-control plugin costs a hook call on every field.
       ApolloServerPluginCacheControlDisabled(),
       ...(limits.plugins as ApolloServerPlugin<RequestContext>[]),
-      responsePlugin(deps.logger, config.jwt.audience, deps.metrics),
+      responsePlugin(deps.logger, config.jwt.audience, deps.metrics, deps.tracing),
       landingPage(config, deps.tokens),
     ],
   });

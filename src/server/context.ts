@@ -16,6 +16,8 @@ export interface ContextFunctionOptions {
   readonly realm: string;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** The active trace's id, for the log line (when tracing is on). */
+  readonly traceId?: () => string | undefined;
 }
 
 /**
@@ -24,7 +26,13 @@ export interface ContextFunctionOptions {
  * request with 401 and an RFC 6750 challenge. It decides who the caller is, never what the caller may do
  * (that is the permission map's job).
  */
-export function createContextFunction({ authenticate, realm, log, metrics }: ContextFunctionOptions) {
+export function createContextFunction({
+  authenticate,
+  realm,
+  log,
+  metrics,
+  traceId,
+}: ContextFunctionOptions) {
   return async function context(request: FastifyRequest, reply: FastifyReply): Promise<RequestContext> {
     // Straight on fastify's reply, refusals included: cheaper than through Apollo's response headers.
     void reply.header(REQUEST_ID_HEADER, request.id);
@@ -41,7 +49,11 @@ export function createContextFunction({ authenticate, realm, log, metrics }: Con
       metrics.authFailure(error.reason);
       // The reason and the failed check, never the token or anything read from it.
       log.info(
-        { reqId: request.id, auth: { reason: error.reason, check: error.detail } },
+        {
+          reqId: request.id,
+          ...(traceId && { traceId: traceId() }),
+          auth: { reason: error.reason, check: error.detail },
+        },
         'credential refused',
       );
       throw unauthenticated(error, realm);

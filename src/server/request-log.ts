@@ -32,7 +32,7 @@ export interface RequestLog {
  * codes (info for codes that are not ours). Unexpected errors are logged here in full, and errors that are
  * not the client's mistake carry the request id in the response, so a user's report finds the line.
  */
-export function requestLog(log: Logger): RequestLog {
+export function requestLog(log: Logger, traceId?: () => string | undefined): RequestLog {
   // The level does not change while the process runs.
   const infoEnabled = log.isLevelEnabled('info');
   return {
@@ -67,6 +67,7 @@ export function requestLog(log: Logger): RequestLog {
       const codes = [...new Set(errors?.map((error) => String(error.extensions?.code)) ?? [])];
       const line = {
         reqId: requestId,
+        ...(traceId && { traceId: traceId() }),
         graphql: {
           operationName: operationName ?? null,
           sub: identity.authenticated ? identity.subject : null,

@@ -3,6 +3,7 @@ import { type Logger } from 'pino';
 import { type RequestContext } from '../request-context';
 import { ServiceUnavailableError } from '../errors';
 import { type Metrics } from '../observability/metrics';
+import { type Tracing } from '../observability/tracing-hooks';
 import { appErrorOf } from './graphql-error';
 import { requestLog, requestOutcome } from './request-log';
 import { responseStatus } from './response-status';
@@ -17,9 +18,10 @@ export function responsePlugin(
   log: Logger,
   realm: string,
   metrics: Metrics,
+  tracing?: Tracing,
 ): ApolloServerPlugin<RequestContext> {
   const setStatus = responseStatus(realm);
-  const { onErrors, onResponse } = requestLog(log);
+  const { onErrors, onResponse } = requestLog(log, tracing && (() => tracing.currentTraceId()));
   const listener: GraphQLRequestListener<RequestContext> = {
     didEncounterErrors: async (context) => {
       onErrors(context);
@@ -30,11 +32,22 @@ export function responsePlugin(
     willSendResponse: async (context) => {
       setStatus(context);
       onResponse(context);
+      const operationName = context.operation ? (context.operationName ?? null) : null;
+      const outcome = requestOutcome(context.response);
       metrics.graphqlRequest(
-        context.operation ? (context.operationName ?? null) : null,
-        requestOutcome(context.response),
+        operationName,
+        outcome,
         (performance.now() - context.contextValue.startedAt) / 1000,
       );
+      if (tracing) {
+        const { identity } = context.contextValue;
+        tracing.annotateRequest({
+          operationName,
+          operationType: context.operation?.operation,
+          outcome,
+          subject: identity.authenticated ? identity.subject : undefined,
+        });
+      }
     },
   };
   return { requestDidStart: async () => listener };

@@ -3,7 +3,8 @@ import { type FastifyInstance } from 'fastify';
 import { type FormattedExecutionResult, print } from 'graphql';
 import { buildRuntime, metricsFor, type Services, startServices } from '../../src/bootstrap';
 import { parseConfig } from '../../src/config';
-import { type PrometheusMetrics } from '../../src/observability/metrics';
+import { type PrometheusMetrics } from '../../src/observability/prometheus-metrics';
+import { type Tracing } from '../../src/observability/tracing-hooks';
 import { type TokenService } from '../../src/auth/token-service';
 import { createLogger } from '../../src/logger';
 import { createServer } from '../../src/server';
@@ -30,6 +31,8 @@ export interface TestServerOptions {
   readonly clock?: () => number;
   /** Called after every database query the server runs. */
   readonly onQuery?: () => void;
+  /** Spans for requests, tokens, permission checks and queries (the tracing test passes one). */
+  readonly tracing?: Tracing;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -37,14 +40,21 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const logs: string[] = [];
   const logger = createLogger('info', { write: (line) => logs.push(line) });
   const config = parseConfig(env);
-  const metrics = metricsFor(config);
+  const metrics = await metricsFor(config);
   const runtime = buildRuntime(config, { logger, metrics, ...(options.clock && { clock: options.clock }) });
   const services = await startServices(runtime, logger, {
     metrics,
+    tracing: options.tracing,
     ...(options.clock && { clock: options.clock }),
     ...(options.onQuery && { onQuery: options.onQuery }),
   });
-  const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, metrics, ...services });
+  const app = await createServer(runtime.config, {
+    logger,
+    tokens: runtime.tokens,
+    metrics,
+    tracing: options.tracing,
+    ...services,
+  });
   await app.ready();
   return {
     app,

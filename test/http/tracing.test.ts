@@ -1,0 +1,230 @@
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { LoginDocument, MeDocument, UsersDocument } from '../../clients/typescript/graphql';
+import { startTracing } from '../../src/observability/tracing';
+import { type Tracing } from '../../src/observability/tracing-hooks';
+import { ENGINES } from '../helpers/databases';
+import { DIST, freshEnv, startServerProcess } from '../helpers/process';
+import { execute, startTestServerOn, type TestServer } from '../helpers/server';
+
+const PASSWORD = 'correct horse battery';
+const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CALLER_SPAN = '00f067aa0ba902b7';
+const traceparent = (traceId = TRACE_ID) => `00-${traceId}-${CALLER_SPAN}-01`;
+
+const exporter = new InMemorySpanExporter();
+let tracing: Tracing;
+
+beforeAll(() => {
+  tracing = startTracing({ otlpEndpoint: 'http://127.0.0.1:4318', serviceName: 'graphql-jwt-api-test' }, [
+    new SimpleSpanProcessor(exporter),
+  ]);
+});
+afterAll(() => tracing.shutdown());
+
+/** The spans of one trace, and a way to find each one's children. */
+function traceOf(traceId: string) {
+  const spans = exporter.getFinishedSpans().filter((span) => span.spanContext().traceId === traceId);
+  const root = spans.find((span) => span.parentSpanContext?.spanId === CALLER_SPAN);
+  const childrenOf = (parent: ReadableSpan | undefined) =>
+    spans.filter((span) => parent && span.parentSpanContext?.spanId === parent.spanContext().spanId);
+  return { spans, root, children: childrenOf(root) };
+}
+
+describe.each(ENGINES)('OpenTelemetry traces [%s]', (_engine, database, available) => {
+  let server: TestServer;
+  let jane: string;
+
+  beforeAll(async () => {
+    if (!available) return;
+    server = await startTestServerOn(database, { tracing });
+    await server.services.users.createUser({ username: 'jane', password: PASSWORD, scopes: [] }, {});
+    jane = (await execute(server.app, LoginDocument, { username: 'jane', password: PASSWORD })).body.data!
+      .login!.accessToken;
+  });
+  afterAll(async () => {
+    if (available) await server.close();
+  });
+  beforeEach(() => exporter.reset());
+
+  (available ? it : it.skip)(
+    'continues the caller’s trace: a span per request, with its token check as a child',
+    async () => {
+      const response = await execute(
+        server.app,
+        MeDocument,
+        {},
+        {
+          token: jane,
+          headers: { traceparent: traceparent() },
+        },
+      );
+      expect(response.status).toBe(200);
+      const { root, children } = traceOf(TRACE_ID);
+      expect(root).toBeDefined();
+      expect(root!.name).toBe('query Me');
+      const subject = (await server.tokens.verify(jane)).subject;
+      expect(root!.attributes).toMatchObject({
+        'graphql.operation.name': 'Me',
+        'graphql.operation.type': 'query',
+        'graphql.outcome': 'ok',
+        'enduser.id': subject,
+        'http.response.status_code': 200,
+      });
+      expect(
+        children.map((span) => [
+          span.name,
+          span.attributes['auth.outcome'] ?? span.attributes['graphql.field'],
+          span.attributes['authz.decision'],
+        ]),
+      ).toEqual([
+        ['jwt.verify', 'verified', undefined],
+        ['graphql.permission', 'Query.me', 'allow'],
+      ]);
+      // The request's log line carries the trace id, so a trace leads to its log and back.
+      const line = server.logs.map((text) => JSON.parse(text) as Record<string, unknown>).at(-1)!;
+      expect(line).toMatchObject({ msg: 'graphql request', traceId: TRACE_ID });
+    },
+  );
+
+  (available ? it : it.skip)('draws a span for each database query and each permission check', async () => {
+    const traceId = 'aaaabbbbccccddddeeeeffff00001111';
+    await execute(
+      server.app,
+      LoginDocument,
+      { username: 'jane', password: PASSWORD },
+      {
+        headers: { traceparent: traceparent(traceId) },
+      },
+    );
+    const login = traceOf(traceId);
+    expect(login.root!.name).toBe('mutation Login');
+    const queries = login.children.filter((span) => span.attributes['db.system.name']);
+    expect(queries.length).toBeGreaterThan(1);
+    expect(queries.map((span) => span.name)).toEqual(expect.arrayContaining(['SELECT', 'INSERT']));
+    const text = JSON.stringify(login.spans.map((span) => span.attributes));
+    expect(text).not.toContain(PASSWORD);
+
+    const denied = 'aaaabbbbccccddddeeeeffff00002222';
+    const response = await execute(
+      server.app,
+      UsersDocument,
+      {},
+      {
+        token: jane,
+        headers: { traceparent: traceparent(denied) },
+      },
+    );
+    expect(response.status).toBe(403);
+    const users = traceOf(denied);
+    expect(
+      users.children.map((span) => [
+        span.name,
+        span.attributes['graphql.field'],
+        span.attributes['authz.decision'],
+      ]),
+    ).toEqual(expect.arrayContaining([['graphql.permission', 'Query.users', 'deny']]));
+    expect(users.root!.attributes['graphql.outcome']).toBe('error');
+  });
+
+  (available ? it : it.skip)('records why a token was refused, and never the token', async () => {
+    const traceId = 'aaaabbbbccccddddeeeeffff00003333';
+    const response = await execute(
+      server.app,
+      MeDocument,
+      {},
+      {
+        token: `${jane}gh67j`,
+        headers: { traceparent: traceparent(traceId) },
+      },
+    );
+    expect(response.status).toBe(401);
+    const { root, children, spans } = traceOf(traceId);
+    expect(root!.attributes['http.response.status_code']).toBe(401);
+    expect(children.map((span) => [span.name, span.attributes['auth.outcome']])).toEqual([
+      ['jwt.verify', 'TOKEN_INVALID'],
+    ]);
+    expect(JSON.stringify(spans.map((span) => [span.name, span.attributes]))).not.toContain(
+      jane.split('.')[2]!,
+    );
+    expect(server.logs.join('\n')).toContain(`"traceId":"${traceId}"`);
+  });
+
+  (available ? it : it.skip)('starts a new trace when the caller sends none', async () => {
+    await execute(server.app, MeDocument, {}, { token: jane });
+    const roots = exporter.getFinishedSpans().filter((span) => span.parentSpanContext === undefined);
+    expect(roots.map((span) => span.name)).toEqual(['query Me']);
+  });
+});
+
+it('loads no OpenTelemetry module (nor prom-client) when tracing and metrics are off', () => {
+  // A server built and serving from the compiled output, as `npm run start:prod` runs it.
+  const script = `
+    require('reflect-metadata');
+    const { buildRuntime, startServices } = require('./bootstrap');
+    const { parseConfig } = require('./config');
+    const { createServer } = require('./server');
+    const { createLogger } = require('./logger');
+    (async () => {
+      const config = parseConfig({ NODE_ENV: 'test', SIGNING_KEY: '${'k'.repeat(40)}', DATABASE_URL: 'sqlite::memory:' });
+      const logger = createLogger('silent');
+      const runtime = buildRuntime(config, { logger });
+      const services = await startServices(runtime, logger);
+      const app = await createServer(config, { logger, tokens: runtime.tokens, ...services });
+      const response = await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: '{"query":"{ __typename }"}' });
+      const loaded = Object.keys(require.cache).filter((file) => /@opentelemetry|prom-client/.test(file));
+      process.stdout.write(JSON.stringify({ status: response.statusCode, loaded }));
+      await app.close();
+      await services.close();
+    })();
+  `;
+  const result = spawnSync(process.execPath, ['-e', script], { cwd: DIST, encoding: 'utf8' });
+  expect(JSON.parse(result.stdout || result.stderr)).toEqual({ status: 200, loaded: [] });
+});
+
+describe('OTEL_EXPORTER_OTLP_ENDPOINT, as a process', () => {
+  it('sends its spans to the collector over OTLP/HTTP, and flushes them on SIGTERM', async () => {
+    const received: Array<{ path: string; type: string | undefined; body: Buffer }> = [];
+    const collector = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received.push({
+          path: request.url!,
+          type: request.headers['content-type'],
+          body: Buffer.concat(chunks),
+        });
+        response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    try {
+      const server = await startServerProcess(
+        freshEnv({
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/`,
+          OTEL_SERVICE_NAME: 'api-under-test',
+        }),
+      );
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', traceparent: traceparent() },
+        body: JSON.stringify({ query: 'query Hello { __typename }' }),
+      });
+      expect(response.status).toBe(200);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+      expect(received.map(({ path, type }) => [path, type])).toEqual([
+        ['/v1/traces', 'application/x-protobuf'],
+      ]);
+      const body = received[0]!.body;
+      expect(body.includes('query Hello')).toBe(true);
+      expect(body.includes('api-under-test')).toBe(true);
+      expect(body.includes(Buffer.from(TRACE_ID, 'hex'))).toBe(true);
+    } finally {
+      collector.close();
+    }
+  });
+});
