@@ -10,6 +10,8 @@ export const SERVERS = [
   ['yoga', '(4) graphql-yoga + plugin-jwt + generic-auth'],
   ['raw', '(5) raw node:http, precomputed (ceiling)'],
   ['api-revoked', '(1r) (1) holding 10 000 live revocations'],
+  ['api-metrics', '(1m) (1) with Prometheus metrics on'],
+  ['api-traced', '(1t) (1m) with OpenTelemetry tracing on (OTLP to a local sink)'],
 ] as const;
 /** Measured on logins and refreshes only, beside (1). */
 export const ACCOUNT_SERVERS = [['api-no-audit', '(1a) (1) without the audit trail']] as const;

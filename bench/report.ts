@@ -30,6 +30,9 @@ export interface Report {
     readonly meVsYoga: number;
     /** (1r)/(1): `me` with 10 000 live revocations over `me` with none. */
     readonly meRevoked: PairedRatio;
+    /** Absent in reports made before metrics and tracing existed. */
+    readonly meMetrics?: PairedRatio;
+    readonly meTraced?: PairedRatio;
   };
   readonly instructions: readonly InstructionCount[] | undefined;
   readonly memory: Record<string, number> | undefined;
@@ -55,6 +58,20 @@ function instructionLines(counts: readonly InstructionCount[]): string[] {
     ),
   ];
   const revoked = of('api-revoked');
+  const metered = of('api-metrics');
+  const traced = of('api-traced');
+  if (api && metered)
+    lines.push(
+      '',
+      `(1m)/(1) in instructions on me, metrics on against off: ${fixed(metered.perRequest / api.perRequest)} ` +
+        `(${metered.perRequest} against ${api.perRequest}).`,
+    );
+  if (api && traced)
+    lines.push(
+      '',
+      `(1t)/(1) in instructions on me, metrics and tracing on against both off: ${fixed(traced.perRequest / api.perRequest)} ` +
+        `(${traced.perRequest} against ${api.perRequest}).`,
+    );
   if (api && revoked)
     lines.push(
       '',
@@ -92,6 +109,13 @@ export function markdown(report: Report): string {
       `on list ${fixed(ratios.list.median)} (${range(ratios.list.rounds)}). ` +
       `On me, (1)/(3): ${fixed(ratios.meVsStandalone)}; (1)/(3′): ${fixed(ratios.meVsStandaloneKeyObject)}; (1)/(4): ${fixed(ratios.meVsYoga)}.`,
   ];
+  for (const [ratio, what] of [
+    [ratios.meMetrics, '(1m)/(1) on me, metrics on against off'],
+    [ratios.meTraced, '(1t)/(1) on me, metrics and tracing on against both off'],
+  ] as const) {
+    if (ratio && !Number.isNaN(ratio.median))
+      lines.push('', `${what}, paired by round: ${fixed(ratio.median)} (${range(ratio.rounds)}).`);
+  }
   if (!Number.isNaN(ratios.meRevoked.median))
     lines.push(
       '',

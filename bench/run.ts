@@ -153,7 +153,9 @@ async function main(): Promise<void> {
 
   // After the throughput runs, with their servers gone: a server under valgrind would slow the others.
   let instructions: InstructionCount[] | undefined;
-  const counted = (['api', 'bare', 'api-revoked'] as const).filter((name) => !ONLY || ONLY.includes(name));
+  const counted = (['api', 'bare', 'api-revoked', 'api-metrics', 'api-traced'] as const).filter(
+    (name) => !ONLY || ONLY.includes(name),
+  );
   if (INSTRUCTIONS && counted.length > 0) {
     if (hasCallgrind()) {
       if (PINNED) execFileSync('taskset', ['-pc', '0,1', String(process.pid)], { stdio: 'ignore' });
@@ -196,6 +198,8 @@ async function main(): Promise<void> {
       meVsStandaloneKeyObject: rps('api', 'me') / rps('standalone-key-object', 'me'),
       meVsYoga: rps('api', 'me') / rps('yoga', 'me'),
       meRevoked: pairedRatio(samples, 'me', 'api-revoked', 'api'),
+      meMetrics: pairedRatio(samples, 'me', 'api-metrics', 'api'),
+      meTraced: pairedRatio(samples, 'me', 'api-traced', 'api'),
     },
     instructions,
     memory,

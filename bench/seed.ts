@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AuditTrail } from '../src/audit/audit-trail';
 import { type Revocation, REVOCATION_KINDS } from '../src/auth/revocation-registry';
-import { loadRuntime, type Runtime, type Services, startServices } from '../src/bootstrap';
+import { buildRuntime, metricsFor, type Runtime, type Services, startServices } from '../src/bootstrap';
+import { parseConfig } from '../src/config';
+import { type PrometheusMetrics } from '../src/observability/prometheus-metrics';
+import { type Tracing } from '../src/observability/tracing-hooks';
 import { createLogger } from '../src/logger';
 import { ACCOUNT, KEY_ID, SECRET, USERS } from './fixtures';
 
@@ -13,6 +16,10 @@ export interface SeedOptions {
   readonly revocations?: number;
   /** Replaces the audit trail (the no-audit variant). */
   readonly audit?: AuditTrail;
+  /** More settings, such as METRICS_TOKEN (the metrics variant). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Spans for everything (the tracing variant). */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -25,6 +32,7 @@ export async function seededApi(options: SeedOptions = {}): Promise<{
   runtime: Runtime;
   services: Services;
   logger: ReturnType<typeof createLogger>;
+  metrics: PrometheusMetrics | undefined;
 }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
   const env = {
@@ -38,10 +46,17 @@ export async function seededApi(options: SeedOptions = {}): Promise<{
     // The socket benchmark opens 2 000 sockets of one user from one address.
     WS_MAX_SOCKETS_PER_USER: '10000',
     WS_MAX_SOCKETS_PER_ADDRESS: '10000',
+    ...options.env,
   };
   const logger = createLogger('warn');
-  const runtime = loadRuntime(env, { logger });
-  const services = await startServices(runtime, logger, options.audit ? { audit: options.audit } : {});
+  const config = parseConfig(env);
+  const metrics = await metricsFor(config);
+  const runtime = buildRuntime(config, { logger, metrics });
+  const services = await startServices(runtime, logger, {
+    metrics,
+    tracing: options.tracing,
+    ...(options.audit && { audit: options.audit }),
+  });
   const now = Date.now();
   await services.database.db
     .insertInto('users')
@@ -69,5 +84,5 @@ export async function seededApi(options: SeedOptions = {}): Promise<{
     await services.revocations.record(services.database.db, revocations);
     services.revocations.apply(revocations);
   }
-  return { runtime, services, logger };
+  return { runtime, services, logger, metrics };
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyRing, hmacKey } from '../../src/auth/key-ring';
@@ -7,6 +7,27 @@ import { createTokenService } from '../../src/auth/token-service';
 
 const ROOT = join(__dirname, '../..');
 const SECRET = 'production-start-secret-0123456789abcdefghij';
+
+/**
+ * The Dockerfile's steps that matter at run time, read from it so that the image and this test cannot
+ * drift apart: the production install, the entrypoint and the health check.
+ */
+function dockerfile() {
+  const text = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+  const instruction = (name: string) =>
+    text
+      .split('\n')
+      .filter((line) => line.startsWith(`${name} `))
+      .map((line) => line.slice(name.length + 1));
+  const install = instruction('RUN').find((command) => command.includes('--omit=dev'))!;
+  const healthcheck = instruction('HEALTHCHECK')[0]!;
+  return {
+    install: install.split(' '),
+    entrypoint: JSON.parse(instruction('ENTRYPOINT').at(-1)!) as string[],
+    healthcheck: JSON.parse(healthcheck.slice(healthcheck.indexOf('CMD ') + 4)) as string[],
+    user: instruction('USER').at(-1),
+  };
+}
 
 // What an operator deploys: the built server (`npm run build`) with the production dependencies alone
 // (`npm ci --omit=dev`), started with `npm run start:prod`, which runs no TypeScript. The install reads
@@ -19,7 +40,9 @@ describe('the production start, without dev dependencies', () => {
     app = mkdtempSync(join(tmpdir(), 'api-production-'));
     cpSync(join(ROOT, 'dist'), join(app, 'dist'), { recursive: true });
     for (const file of ['package.json', 'package-lock.json']) cpSync(join(ROOT, file), join(app, file));
-    const installed = spawnSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
+    const [command, ...args] = dockerfile().install;
+    expect([command, ...args.slice(0, 2)]).toEqual(['npm', 'ci', '--omit=dev']);
+    const installed = spawnSync(command!, args, {
       cwd: app,
       encoding: 'utf8',
       timeout: 240_000,
@@ -35,6 +58,14 @@ describe('the production start, without dev dependencies', () => {
     for (const devTool of ['typescript', 'jest', 'ts-jest', '@graphql-codegen/cli', 'eslint']) {
       expect(existsSync(join(app, 'node_modules', devTool))).toBe(false);
     }
+  });
+
+  it("runs in the image as the Dockerfile says: start:prod's command, as a user other than root", () => {
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(dockerfile().entrypoint).toEqual(scripts['start:prod']!.split(' '));
+    expect(dockerfile().user).toBe('node');
   });
 
   it('starts with npm run start:prod and answers /healthz and me', async () => {
@@ -81,5 +112,16 @@ describe('the production start, without dev dependencies', () => {
       body: JSON.stringify({ query: '{ me { greeting } }' }),
     });
     expect(await me.json()).toEqual({ data: { me: { greeting: 'Hey Ops' } } });
+
+    // The image's HEALTHCHECK command, run against this server and then against a closed port.
+    const [node, ...check] = dockerfile().healthcheck;
+    const probe = (port: string) =>
+      spawnSync(node === 'node' ? process.execPath : node!, check, {
+        cwd: app,
+        env: { PATH: process.env.PATH, PORT: port },
+        timeout: 10_000,
+      }).status;
+    expect(probe(new URL(url).port)).toBe(0);
+    expect(probe('1')).toBe(1);
   }, 60_000);
 });

@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { startTracing } from '../../src/observability/tracing';
+import { createServer } from '../../src/server';
+import { announce } from '../fixtures';
+import { seededApi } from '../seed';
+
+/**
+ * A collector that reads and drops what it is sent, in a process of its own so that receiving spans is
+ * not counted against the server.
+ */
+const SINK = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.end()); })
+  .listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });`;
+
+async function startSink(): Promise<string> {
+  const sink = spawn(process.execPath, ['-e', SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.on('exit', () => sink.kill('SIGKILL'));
+  const port = await new Promise<string>((resolve) =>
+    sink.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())),
+  );
+  return `http://127.0.0.1:${port}`;
+}
+
+/** (1t) (1) with metrics and OpenTelemetry tracing on, every span batched to a local OTLP endpoint. */
+async function main(): Promise<void> {
+  const otlpEndpoint = await startSink();
+  const tracing = startTracing({ otlpEndpoint, serviceName: 'graphql-jwt-api-bench' });
+  const { runtime, services, logger, metrics } = await seededApi({
+    env: { METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef', OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint },
+    tracing,
+  });
+  const app = await createServer(runtime.config, {
+    logger,
+    tokens: runtime.tokens,
+    metrics,
+    tracing,
+    ...services,
+  });
+  announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);
+}
+
+void main();
