@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'dist-bench/', 'coverage/', 'node_modules/', 'clients/typescript/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-bench/',
+      'coverage/',
+      'node_modules/',
+      'clients/typescript/src/generated/',
+      'clients/typescript/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -10,11 +10,12 @@ import { seededApi } from '../seed';
  * not counted against the server.
  */
 const SINK = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.end()); })
-  .listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });`;
+  .listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });
+process.stdin.on('end', () => process.exit(0)).resume();`;
 
 async function startSink(): Promise<string> {
-  const sink = spawn(process.execPath, ['-e', SINK], { stdio: ['ignore', 'pipe', 'inherit'] });
-  process.on('exit', () => sink.kill('SIGKILL'));
+  // Its stdin is this process's pipe: when this server goes, however it goes, the sink follows.
+  const sink = spawn(process.execPath, ['-e', SINK], { stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<string>((resolve) =>
     sink.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())),
   );

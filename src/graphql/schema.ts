@@ -1,5 +1,6 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
+import { describeAccess, withAccessDirectives } from '../permissions/schema-annotations';
 import { RESOLVERS } from './resolvers';
 
 /**
@@ -20,11 +21,21 @@ const NO_TOPICS: PubSub = {
  * Builds the executable schema from the type-graphql classes.
  * @param container hands type-graphql the resolver instances (resolvers.ts)
  */
-export function buildApiSchema(container: ContainerType): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers: [...RESOLVERS], container, validate: false, pubSub: NO_TOPICS });
+export async function buildApiSchema(container: ContainerType): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: [...RESOLVERS],
+    container,
+    validate: false,
+    pubSub: NO_TOPICS,
+  });
+  // Each protected root field says what it requires, in every explorer and generated client.
+  return describeAccess(schema);
 }
 
-/** The committed SDL: sorted, so it changes only when the schema does. */
+/**
+ * The committed SDL: sorted, so it changes only when the schema does, with the permission map's
+ * @authenticated / @requiresScopes on each root field.
+ */
 export function printSortedSchema(schema: GraphQLSchema): string {
-  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+  return withAccessDirectives(printSchema(lexicographicSortSchema(schema)), schema);
 }

@@ -17,7 +17,7 @@ import {
   RevokeAllSessionsDocument,
   SetUserScopesDocument,
   UsersDocument,
-} from '../../clients/typescript/graphql';
+} from '../../clients/typescript/src/index';
 import { describeEngines } from '../helpers/databases';
 import { execute, startTestServerOn, type TestServer } from '../helpers/server';
 

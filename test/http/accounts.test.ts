@@ -10,7 +10,7 @@ import {
   RevokeAllSessionsDocument,
   SetUserScopesDocument,
   UsersDocument,
-} from '../../clients/typescript/graphql';
+} from '../../clients/typescript/src/index';
 import { manualClock } from '../fixtures/clock';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { loadKeyRing } from '../../src/auth/signing-keys';
 import { parseConfig } from '../../src/config';
-import { MeDocument } from '../../clients/typescript/graphql';
+import { MeDocument } from '../../clients/typescript/src/index';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 
 const folder = mkdtempSync(join(tmpdir(), 'signing-keys-'));

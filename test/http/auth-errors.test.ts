@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { MeDocument, PermissionsDocument } from '../../clients/typescript/graphql';
+import { MeDocument, PermissionsDocument } from '../../clients/typescript/src/index';
 import { FOREIGN_KEY, KEY_2026_11 } from '../fixtures/keys';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 import { craftToken, validClaims } from '../helpers/tokens';

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { LoginDocument, MeDocument, RefreshTokenDocument } from '../../clients/typescript/graphql';
+import { LoginDocument, MeDocument, RefreshTokenDocument } from '../../clients/typescript/src/index';
 import { ENGINES } from '../helpers/databases';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MeDocument } from '../../clients/typescript/graphql';
+import { MeDocument } from '../../clients/typescript/src/index';
 import { startJwksServer, type JwksServer } from '../helpers/jwks-server';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 

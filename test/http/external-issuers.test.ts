@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import { MeDocument } from '../../clients/typescript/graphql';
+import { MeDocument } from '../../clients/typescript/src/index';
 import { manualClock } from '../fixtures/clock';
 import { startJwksServer, type JwksServer } from '../helpers/jwks-server';
 import { execute, startTestServer, type TestServer } from '../helpers/server';

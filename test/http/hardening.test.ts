@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { LoginDocument, MeDocument } from '../../clients/typescript/graphql';
+import { LoginDocument, MeDocument } from '../../clients/typescript/src/index';
 import { manualClock } from '../fixtures/clock';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 

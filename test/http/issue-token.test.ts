@@ -1,4 +1,4 @@
-import { IssueTokenDocument, MeDocument } from '../../clients/typescript/graphql';
+import { IssueTokenDocument, MeDocument } from '../../clients/typescript/src/index';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 
 describe('issueToken over HTTP', () => {

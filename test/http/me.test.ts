@@ -1,4 +1,4 @@
-import { MeDocument } from '../../clients/typescript/graphql';
+import { MeDocument } from '../../clients/typescript/src/index';
 import { manualClock } from '../fixtures/clock';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 

@@ -4,7 +4,7 @@ import {
   MeDocument,
   RefreshTokenDocument,
   UsersDocument,
-} from '../../clients/typescript/graphql';
+} from '../../clients/typescript/src/index';
 import { manualClock } from '../fixtures/clock';
 import { ENGINES } from '../helpers/databases';
 import { freshEnv, type ServerProcess, startServerProcess } from '../helpers/process';

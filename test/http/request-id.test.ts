@@ -1,4 +1,4 @@
-import { MeDocument } from '../../clients/typescript/graphql';
+import { MeDocument } from '../../clients/typescript/src/index';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -12,7 +12,7 @@ import {
   RevokeAllSessionsDocument,
   RevokeTokenDocument,
   SetUserScopesDocument,
-} from '../../clients/typescript/graphql';
+} from '../../clients/typescript/src/index';
 import { AUDIT_EVENT_TYPES } from '../../src/audit/audit-trail';
 import { describeEngines } from '../helpers/databases';
 import { execute, startTestServerOn, type TestServer } from '../helpers/server';

@@ -1,4 +1,4 @@
-import { PermissionsDocument, MeDocument } from '../../clients/typescript/graphql';
+import { PermissionsDocument, MeDocument } from '../../clients/typescript/src/index';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 import { ROOT_PERMISSIONS } from '../../src/permissions/permission-map';
 

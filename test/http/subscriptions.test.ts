@@ -1,6 +1,6 @@
 import { type Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { LoginDocument, LogoutDocument, SetUserScopesDocument } from '../../clients/typescript/graphql';
+import { LoginDocument, LogoutDocument, SetUserScopesDocument } from '../../clients/typescript/src/index';
 import { describeEngines } from '../helpers/databases';
 import { execute, startTestServer, startTestServerOn, type TestServer } from '../helpers/server';
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { LoginDocument, MeDocument, UsersDocument } from '../../clients/typescript/graphql';
+import { LoginDocument, MeDocument, UsersDocument } from '../../clients/typescript/src/index';
 import { startTracing } from '../../src/observability/tracing';
 import { type Tracing } from '../../src/observability/tracing-hooks';
 import { ENGINES } from '../helpers/databases';

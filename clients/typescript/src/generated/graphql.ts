@@ -18,6 +18,8 @@ export type Scalars = {
   DateTimeISO: { input: string; output: string; }
   /** The `JSONObject` scalar type represents JSON objects as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
+  federation__Scope: { input: string; output: string; }
+  link__Import: { input: string; output: string; }
 };
 
 /** One entry of the security audit trail. Never holds a password or a token. */
@@ -107,27 +109,63 @@ export type IssuedToken = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Changes the password, ends every other session, revokes every access token issued so far and returns a fresh session for the caller. */
+  /**
+   * Changes the password, ends every other session, revokes every access token issued so far and returns a fresh session for the caller.
+   *
+   * Requires authentication.
+   */
   changePassword?: Maybe<AuthPayload>;
-  /** Creates a user. Only scopes the caller holds can be granted. */
+  /**
+   * Creates a user. Only scopes the caller holds can be granted.
+   *
+   * Requires scope: admin.
+   */
   createUser?: Maybe<User>;
-  /** Disables a user and ends all their sessions. Not yourself, nor anyone holding a scope you lack. */
+  /**
+   * Disables a user and ends all their sessions. Not yourself, nor anyone holding a scope you lack.
+   *
+   * Requires scope: admin.
+   */
   disableUser?: Maybe<User>;
-  /** Lets a disabled user log in again. Not yourself, nor anyone holding a scope you lack. */
+  /**
+   * Lets a disabled user log in again. Not yourself, nor anyone holding a scope you lack.
+   *
+   * Requires scope: admin.
+   */
   enableUser?: Maybe<User>;
-  /** Mints a short-lived token for a service or user, naming the caller as its minter (`act`). Only scopes the caller's account holds now can be granted, and a user subject gets none it lacks. */
+  /**
+   * Mints a short-lived token for a service or user, naming the caller as its minter (`act`). Only scopes the caller's account holds now can be granted, and a user subject gets none it lacks.
+   *
+   * Requires scope: admin.
+   */
   issueToken?: Maybe<IssuedToken>;
   /** Signs in with a username and password. */
   login?: Maybe<AuthPayload>;
-  /** Ends the session of this refresh token, and its access tokens on every instance within a second (they answer TOKEN_REVOKED). Another user's refresh token is left alone, with the same answer. */
+  /**
+   * Ends the session of this refresh token, and its access tokens on every instance within a second (they answer TOKEN_REVOKED). Another user's refresh token is left alone, with the same answer.
+   *
+   * Requires authentication.
+   */
   logout?: Maybe<Scalars['Boolean']['output']>;
   /** Exchanges a refresh token for a new access token and a new refresh token. The old one stops working; presenting it again ends the session (REFRESH_TOKEN_REUSED). */
   refreshToken?: Maybe<AuthPayload>;
-  /** Ends every session of the caller and revokes every access token issued to it so far; returns how many sessions were live. */
+  /**
+   * Ends every session of the caller and revokes every access token issued to it so far; returns how many sessions were live.
+   *
+   * Requires authentication.
+   */
   revokeAllSessions?: Maybe<Scalars['Int']['output']>;
-  /** Revokes one minted token by its id (`IssuedToken.tokenId`, the `jti`) on every instance within a second: it then answers TOKEN_REVOKED. */
+  /**
+   * Revokes one minted token by its id (`IssuedToken.tokenId`, the `jti`) on every instance within a second: it then answers TOKEN_REVOKED.
+   *
+   * Requires scope: admin.
+   */
   revokeToken?: Maybe<Scalars['Boolean']['output']>;
-  /** Replaces a user's scopes. Every scope added or removed must be one the caller holds. */
+  /**
+   * Replaces a user's scopes. Every scope added or removed must be one the caller holds.
+   *
+   * Requires scope: admin.
+   */
   setUserScopes?: Maybe<User>;
 };
 
@@ -211,13 +249,25 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** The security audit trail, newest first, a page at a time (at most 200). */
+  /**
+   * The security audit trail, newest first, a page at a time (at most 200).
+   *
+   * Requires scope: admin.
+   */
   auditEvents: AuditEventPage;
-  /** The caller, from the access token alone: no database is read. */
+  /**
+   * The caller, from the access token alone: no database is read.
+   *
+   * Requires authentication.
+   */
   me: Viewer;
   /** Every root query, mutation and subscription with what it requires: the same map the server enforces. */
   permissions: Array<OperationPermission>;
-  /** Users ordered by username, a page at a time (at most 100). */
+  /**
+   * Users ordered by username, a page at a time (at most 100).
+   *
+   * Requires scope: admin.
+   */
   users: UserPage;
 };
 
@@ -236,9 +286,17 @@ export type QueryUsersArgs = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** A live tail of the security audit trail, from every instance, narrowed by `filter` (its `since` is ignored). */
+  /**
+   * A live tail of the security audit trail, from every instance, narrowed by `filter` (its `since` is ignored).
+   *
+   * Requires scope: admin.
+   */
   auditEvents: AuditEvent;
-  /** Your account's events as they happen on any instance: a session ended elsewhere, all sessions revoked, the password changed, your scopes changed. */
+  /**
+   * Your account's events as they happen on any instance: a session ended elsewhere, all sessions revoked, the password changed, your scopes changed.
+   *
+   * Requires authentication.
+   */
   viewerEvents: ViewerEvent;
 };
 
@@ -289,6 +347,10 @@ export type ViewerEvent = {
   /** `session.ended`, `sessions.revoked`, `password.changed` or `user.scopes_set`. */
   type: Scalars['String']['output'];
 };
+
+export type Link__Purpose =
+  | 'EXECUTION'
+  | 'SECURITY';
 
 export type AuditEventsQueryVariables = Exact<{
   first?: InputMaybe<Scalars['Int']['input']>;
