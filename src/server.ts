@@ -14,6 +14,8 @@ import { batchLimit } from './server/batch-limit';
 import { createContextFunction } from './server/context';
 import { Lifecycle } from './server/lifecycle';
 import { REQUEST_ID_HEADER, requestIdOf } from './server/request-id';
+import { registerExplorer } from './server/explorer';
+import { explorerHeaders } from './server/landing-page';
 import { registerRoutes } from './server/routes';
 import { trustProxyFunction } from './server/trust-proxy';
 import { abuseProtection } from './server/abuse-limits';
@@ -94,6 +96,8 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     log,
     lifecycle,
   });
+  // The self-hosted explorer goes wherever introspection does (it is useless without it).
+  if (config.graphql.introspection) registerExplorer(app, explorerHeaders(config, deps.tokens));
   const metricsToken = config.observability.metrics.token;
   if (deps.metrics && metricsToken) app.get('/metrics', metricsHandler(deps.metrics, metricsToken));
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));

@@ -1,10 +1,19 @@
+import { z } from 'zod';
 import { count, duration, type EnvReader, flag } from './env-reader';
+
+export const EXPLORERS = ['sandbox', 'graphiql'] as const;
+export type Explorer = (typeof EXPLORERS)[number];
 
 export interface GraphqlConfig {
   /** Introspection and the Sandbox landing page; off in production unless asked for. */
   readonly introspection: boolean;
   /** In development, prefill Sandbox's Authorization header with a scope-less token minted per page load. */
   readonly sandboxToken: boolean;
+  /**
+   * What a browser gets at /graphql: Apollo Sandbox (from Apollo's CDN, falling back to GraphiQL when the
+   * CDN cannot be reached) or the self-hosted GraphiQL, which needs no network beyond this API.
+   */
+  readonly explorer: Explorer;
   readonly maxDepth: number;
   readonly maxAliases: number;
   readonly maxDirectives: number;
@@ -19,12 +28,13 @@ export interface GraphqlConfig {
   readonly apqTtlSeconds: number;
 }
 
-/** INTROSPECTION, SANDBOX_TOKEN, GRAPHQL_MAX_*, GRAPHQL_BATCH_LIMIT, GRAPHQL_DOCUMENT_CACHE_BYTES, APQ_*. */
+/** INTROSPECTION, SANDBOX_TOKEN, EXPLORER, GRAPHQL_MAX_*, GRAPHQL_BATCH_LIMIT, GRAPHQL_DOCUMENT_CACHE_BYTES, APQ_*. */
 export function readGraphql(env: EnvReader, production: boolean): GraphqlConfig {
   return {
     introspection: env.read('INTROSPECTION', flag, !production),
     // Never in production, whatever the variable says: the page would hand out a working token.
     sandboxToken: env.read('SANDBOX_TOKEN', flag, !production) && !production,
+    explorer: env.read<Explorer>('EXPLORER', z.enum(EXPLORERS), 'sandbox'),
     maxDepth: env.read('GRAPHQL_MAX_DEPTH', count(1, 100), 10),
     maxAliases: env.read('GRAPHQL_MAX_ALIASES', count(0, 1000), 15),
     maxDirectives: env.read('GRAPHQL_MAX_DIRECTIVES', count(0, 1000), 10),
