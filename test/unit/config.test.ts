@@ -42,6 +42,7 @@ describe('parseConfig', () => {
       graphql: {
         introspection: true,
         sandboxToken: true,
+        explorer: 'sandbox',
         maxDepth: 10,
         maxAliases: 15,
         maxDirectives: 10,
