@@ -6,6 +6,7 @@ import { type JwtConfig, readJwt } from './config/jwt';
 import { type ObservabilityConfig, readObservability } from './config/observability';
 import { type HttpConfig, readHttp, readServer, type ServerConfig } from './config/server';
 import { readSubscriptions, type SubscriptionsConfig } from './config/subscriptions';
+import { readTrustedDocuments, type TrustedDocumentsConfig } from './config/trusted-documents';
 
 export { parseDurationSeconds } from './config/env-reader';
 export { PACKAGE_NAME } from './config/jwt';
@@ -23,6 +24,7 @@ export interface Config {
   readonly http: HttpConfig;
   readonly graphql: GraphqlConfig;
   readonly subscriptions: SubscriptionsConfig;
+  readonly trustedDocuments: TrustedDocumentsConfig;
   readonly database: DatabaseConfig;
   readonly accounts: AccountsConfig;
   readonly observability: ObservabilityConfig;
@@ -61,6 +63,7 @@ export function parseConfig(variables: Env): Config {
     http: readHttp(env, production),
     graphql: readGraphql(env, production),
     subscriptions: readSubscriptions(env),
+    trustedDocuments: readTrustedDocuments(env, production),
     database: readDatabase(env, dataDir),
     accounts: readAccounts(env, production),
     jwt: readJwt(env, production),

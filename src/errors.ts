@@ -89,6 +89,12 @@ export const ERROR_TABLE = {
     level: 'info',
     clientMistake: true,
   },
+  PERSISTED_QUERY_NOT_ALLOWED: {
+    message: 'Only trusted documents run here: send the id of a document from a loaded manifest.',
+    status: 400,
+    level: 'info',
+    clientMistake: true,
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

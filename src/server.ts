@@ -17,6 +17,9 @@ import { REQUEST_ID_HEADER, requestIdOf } from './server/request-id';
 import { registerExplorer } from './server/explorer';
 import { explorerHeaders } from './server/landing-page';
 import { registerRoutes } from './server/routes';
+import { documentGate } from './server/trusted-document-gate';
+import { trustedDocumentsFor } from './trusted-documents/manifest';
+import { pinnedDocuments } from './trusted-documents/pinned-documents';
 import { trustProxyFunction } from './server/trust-proxy';
 import { abuseProtection } from './server/abuse-limits';
 import { attachSubscriptions } from './realtime/websocket';
@@ -85,7 +88,20 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     onDenied: (field) => metrics.accessDenied(field),
     ...(tracing && { traceCheck: (field, check) => tracing.tracePermissionCheck(field, check) }),
   });
-  const apollo = createApollo(schema, config, { ...deps, metrics });
+  const validationRules = abuseProtection(config.graphql).validationRules;
+  // Read and checked now: a manifest that cannot be trusted stops startup (ManifestError).
+  const trusted = trustedDocumentsFor(config.trustedDocuments);
+  const trustedOptions = trusted && {
+    mode: config.trustedDocuments.mode as 'allow' | 'only',
+    documents: trusted,
+    allowIntrospection: config.trustedDocuments.allowIntrospection && config.graphql.introspection,
+    maxTokens: config.graphql.maxTokens,
+  };
+  const apollo = createApollo(schema, config, {
+    ...deps,
+    metrics,
+    pinned: trusted && pinnedDocuments(schema, trusted.texts(), validationRules),
+  });
   await apollo.start();
   app.addHook('onClose', async () => apollo.stop());
   const lifecycle = deps.lifecycle ?? new Lifecycle();
@@ -101,6 +117,8 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   const metricsToken = config.observability.metrics.token;
   if (deps.metrics && metricsToken) app.get('/metrics', metricsHandler(deps.metrics, metricsToken));
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));
+  // After the batch limit: ids are resolved for batches that may run at all.
+  if (trustedOptions) app.addHook('preHandler', documentGate({ ...trustedOptions, log }));
   const authenticate = createAuthenticator(deps.tokens);
   const traceId = tracing && (() => tracing.currentTraceId());
   await app.register(fastifyApollo(apollo), {
@@ -119,7 +137,8 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     authenticate,
     revocations: deps.tokens.revocations,
     audit: deps.audit,
-    validationRules: abuseProtection(config.graphql).validationRules,
+    validationRules,
+    trustedDocuments: trustedOptions,
     lifecycle,
     log,
     metrics,

@@ -23,7 +23,9 @@ import { trustProxyFunction } from '../server/trust-proxy';
 import { auditEventStream } from './event-stream';
 import { formatErrors, prepare } from './subscribe-message';
 import { type Metrics } from '../observability/metrics';
+import { type ResolveOptions } from '../trusted-documents/resolve-operation';
 import { subscriptionAccess } from './subscription-access';
+import { trustedPayload } from './trusted-payload';
 
 /** Close codes beyond graphql-ws's own (4400 bad message, 4406 subprotocol, 4408 no connection_init, …). */
 export const CLOSE = {
@@ -71,6 +73,8 @@ export interface SubscriptionServerDependencies {
   readonly lifecycle: Lifecycle;
   readonly log: Logger;
   readonly metrics: Metrics;
+  /** TRUSTED_DOCUMENTS when not off: a subscribe message is resolved (and refused) as an HTTP request is. */
+  readonly trustedDocuments?: ResolveOptions;
   readonly clock?: () => number;
 }
 
@@ -189,7 +193,9 @@ export function attachSubscriptions(
           ),
         ];
       }
-      const prepared = prepare(payload, deps, config.graphql.maxTokens, documents);
+      const trusted = deps.trustedDocuments && trustedPayload(payload, deps.trustedDocuments);
+      if (Array.isArray(trusted)) return trusted;
+      const prepared = prepare(trusted ?? payload, deps, config.graphql.maxTokens, documents);
       if (!('document' in prepared)) return prepared;
       const denied = subscriptionAccess(prepared.operation, connection.identity);
       if (denied) {

@@ -1,7 +1,7 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { type GraphQLSchema } from 'graphql';
+import { type DocumentNode, type GraphQLSchema } from 'graphql';
 import { type Logger } from 'pino';
 import { type TokenService } from '../auth/token-service';
 import { type Config } from '../config';
@@ -13,6 +13,7 @@ import { boundedDocumentStore } from './document-store';
 import { createErrorFormatter } from './format-error';
 import { landingPage } from './landing-page';
 import { rememberMediaTypeNegotiations } from './media-type-negotiation';
+import { withPinnedDocuments } from '../trusted-documents/pinned-documents';
 import { responsePlugin } from './response.plugin';
 
 /**
@@ -27,10 +28,13 @@ export function createApollo(
     readonly tokens: TokenService;
     readonly metrics: Metrics;
     readonly tracing?: Tracing;
+    /** Trusted documents, parsed and validated at startup: never parsed or validated per request. */
+    readonly pinned?: ReadonlyMap<string, DocumentNode>;
   },
 ): ApolloServer<RequestContext> {
   const { graphql } = config;
   const limits = abuseProtection(graphql);
+  const documents = graphql.documentCacheBytes > 0 ? boundedDocumentStore(graphql.documentCacheBytes) : null;
   rememberMediaTypeNegotiations();
   return new ApolloServer<RequestContext>({
     schema,
@@ -44,7 +48,7 @@ export function createApollo(
     logger: deps.logger,
     // graphql-js stops lexing past this many tokens: the cheapest place to refuse a huge document.
     parseOptions: { maxTokens: graphql.maxTokens },
-    documentStore: graphql.documentCacheBytes > 0 ? boundedDocumentStore(graphql.documentCacheBytes) : null,
+    documentStore: deps.pinned ? withPinnedDocuments(documents, deps.pinned) : documents,
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: graphql.batchLimit > 0,
     // Mobile SDKs send a query's hash first; the cache of full queries is bounded in size and age.

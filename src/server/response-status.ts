@@ -52,7 +52,8 @@ const RESULT_MEDIA_TYPES = ['application/json', 'application/graphql-response+js
  * nullable so that a failing one does not hide the ones that ran before it; see mutation-field.ts).
  */
 function producedNoData(data: Record<string, unknown> | null | undefined): boolean {
-  return data == null || Object.values(data).every((value) => value === null);
+  // A root `__typename` is not a root field having run: `{ __typename forbidden }` is still refused.
+  return data == null || Object.entries(data).every(([key, value]) => value === null || key === '__typename');
 }
 
 /**

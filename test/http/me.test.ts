@@ -18,6 +18,7 @@ describe('me over HTTP', () => {
     expect(response.body).toEqual({
       data: {
         me: {
+          __typename: 'Viewer',
           id: '4',
           username: 'Jane',
           scopes: ['admin'],

@@ -24,6 +24,7 @@ describe('the server over HTTP', () => {
       Object.entries(fields)
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([operation, access]) => ({
+          __typename: 'OperationPermission',
           operation,
           type: type.toUpperCase(),
           requiresAuthentication: access.kind === 'authenticated',
@@ -32,18 +33,21 @@ describe('the server over HTTP', () => {
     );
     expect(published).toEqual(fromMap);
     expect(published).toContainEqual({
+      __typename: 'OperationPermission',
       operation: 'me',
       type: 'QUERY',
       requiresAuthentication: true,
       requiredScopes: [],
     });
     expect(published).toContainEqual({
+      __typename: 'OperationPermission',
       operation: 'login',
       type: 'MUTATION',
       requiresAuthentication: false,
       requiredScopes: [],
     });
     expect(published).toContainEqual({
+      __typename: 'OperationPermission',
       operation: 'issueToken',
       type: 'MUTATION',
       requiresAuthentication: true,

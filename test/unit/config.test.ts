@@ -77,6 +77,12 @@ describe('parseConfig', () => {
         revocationPollIntervalSeconds: 2,
         auditRetentionSeconds: 90 * 86_400,
       },
+      trustedDocuments: {
+        mode: 'allow',
+        manifests: ['clients/typescript/src/generated/persisted-documents.json'],
+        manifestsNamed: false,
+        allowIntrospection: true,
+      },
       observability: {
         metrics: {
           enabled: false,

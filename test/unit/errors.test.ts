@@ -28,6 +28,7 @@ describe('stable error codes', () => {
       'BATCH_LIMIT_EXCEEDED',
       'LOCAL_ACCOUNT_REQUIRED',
       'BAD_REQUEST',
+      'PERSISTED_QUERY_NOT_ALLOWED',
     ]);
   });
 

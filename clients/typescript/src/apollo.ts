@@ -1,5 +1,7 @@
 import { ApolloLink } from '@apollo/client';
 import { ServerError } from '@apollo/client/errors';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { type DocumentNode, print } from 'graphql';
 import { catchError, from, mergeMap, type Observable, of, throwError } from 'rxjs';
 import { type AuthSession, errorReason } from './auth-session.js';
 import { isPublicOperation } from './public-operations.js';
@@ -48,5 +50,31 @@ export function createAuthLink(session: AuthSession): ApolloLink {
         ),
       ),
     );
+  });
+}
+
+/** The hash codegen embedded in a generated document (`__meta__.hash`): its id in the trusted manifest. */
+export function documentHash(document: DocumentNode): string | undefined {
+  const hash = (document as { __meta__?: { hash?: unknown } }).__meta__?.hash;
+  return typeof hash === 'string' ? hash : undefined;
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Sends each operation by id instead of its text (Apollo's persisted-query protocol): the generated
+ * documents' manifest hash, which the API resolves to the trusted text and which is all a server with
+ * `TRUSTED_DOCUMENTS=only` accepts. A document of the app's own without a hash is sent by the SHA-256 of
+ * its text, and with its text when the server does not know it (`allow` mode). Place it first:
+ * `ApolloLink.from([createPersistedDocumentLink(), createAuthLink(session), new HttpLink({ uri })])`.
+ * @param useGETForHashedQueries send queries by id as GET, which CDNs and browsers can cache
+ */
+export function createPersistedDocumentLink(options: { useGETForHashedQueries?: boolean } = {}): ApolloLink {
+  return new PersistedQueryLink({
+    generateHash: async (document) => documentHash(document) ?? sha256Hex(print(document)),
+    useGETForHashedQueries: options.useGETForHashedQueries ?? false,
   });
 }

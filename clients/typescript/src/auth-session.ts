@@ -1,3 +1,5 @@
+import { RefreshTokenDocument } from './generated/graphql.js';
+
 /** What a login, a refresh or a password change hands the client. */
 export interface Tokens {
   readonly accessToken: string;
@@ -56,8 +58,13 @@ export class RefreshFailedError extends Error {
   }
 }
 
+/**
+ * The refresh, by the id of the generated RefreshToken document (what a server with TRUSTED_DOCUMENTS=only
+ * requires) and with a text of its own for a server that does not look ids up.
+ */
 const REFRESH = {
   operationName: 'RefreshToken',
+  documentId: (RefreshTokenDocument as { __meta__?: { hash?: string } }).__meta__?.hash,
   query:
     'mutation RefreshToken($refreshToken: String!) { refreshToken(refreshToken: $refreshToken) { accessToken refreshToken } }',
 };
