@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { load, median } from './load';
-import { type ServerName, startServer } from './processes';
+import { SENDS_IDS, type ServerName, startServer } from './processes';
 
 /*
  * Instructions per request, counted by valgrind's callgrind: unlike requests per second, the count does not
@@ -88,11 +88,12 @@ async function countOne(
   });
   const pid = String(server.child.pid);
   try {
-    await load(server.url, token, query, { connections: 4, amount: settings.warmupRequests });
+    const byId = SENDS_IDS.has(name);
+    await load(server.url, token, query, { connections: 4, amount: settings.warmupRequests, byId });
     const blocks: number[] = [];
     for (let block = 1; block <= settings.maxBlocks; block += 1) {
       await run('callgrind_control', ['--zero', pid]);
-      await load(server.url, token, query, { connections: 4, amount: settings.blockRequests });
+      await load(server.url, token, query, { connections: 4, amount: settings.blockRequests, byId });
       await run('callgrind_control', ['--dump', pid]);
       blocks.push((await totalOf(join(dir, `out.${block}`))) / settings.blockRequests);
       process.stderr.write(

@@ -1,9 +1,14 @@
+import { createHash } from 'node:crypto';
 import autocannon from 'autocannon';
 
-export const request = (token: string, query: string) => ({
+/**
+ * The request for `query`: its text, or (`byId`) only its trusted document id, the SHA-256 of the text,
+ * as a client of a server with TRUSTED_DOCUMENTS sends it.
+ */
+export const request = (token: string, query: string, byId = false) => ({
   method: 'POST' as const,
   headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-  body: JSON.stringify({ query }),
+  body: JSON.stringify(byId ? { documentId: createHash('sha256').update(query).digest('hex') } : { query }),
 });
 
 export interface Sample {
@@ -18,13 +23,15 @@ export interface LoadOptions {
   readonly seconds?: number;
   /** …or send exactly this many requests. */
   readonly amount?: number;
+  /** Send the trusted document id instead of the text. */
+  readonly byId?: boolean;
 }
 
 /** autocannon against one server; an error or non-2xx answer fails the run, since it is not throughput. */
 export async function load(url: string, token: string, query: string, options: LoadOptions): Promise<Sample> {
   const result = await autocannon({
     url,
-    ...request(token, query),
+    ...request(token, query, options.byId),
     connections: options.connections,
     ...(options.amount === undefined ? { duration: options.seconds } : { amount: options.amount }),
     // Under valgrind a server answers a hundred times slower than usual.

@@ -12,7 +12,10 @@ export const SERVERS = [
   ['api-revoked', '(1r) (1) holding 10 000 live revocations'],
   ['api-metrics', '(1m) (1) with Prometheus metrics on'],
   ['api-traced', '(1t) (1m) with OpenTelemetry tracing on (OTLP to a local sink)'],
+  ['api-trusted', '(1d) (1) with TRUSTED_DOCUMENTS=only, sent document ids instead of text'],
 ] as const;
+/** Servers whose clients send trusted document ids instead of the text. */
+export const SENDS_IDS: ReadonlySet<string> = new Set(['api-trusted']);
 /** Measured on logins and refreshes only, beside (1). */
 export const ACCOUNT_SERVERS = [['api-no-audit', '(1a) (1) without the audit trail']] as const;
 /** Measured on WebSocket subscriptions only, beside (1). */

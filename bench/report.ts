@@ -33,6 +33,7 @@ export interface Report {
     /** Absent in reports made before metrics and tracing existed. */
     readonly meMetrics?: PairedRatio;
     readonly meTraced?: PairedRatio;
+    readonly meTrusted?: PairedRatio;
   };
   readonly instructions: readonly InstructionCount[] | undefined;
   readonly memory: Record<string, number> | undefined;
@@ -65,6 +66,13 @@ function instructionLines(counts: readonly InstructionCount[]): string[] {
       '',
       `(1m)/(1) in instructions on me, metrics on against off: ${fixed(metered.perRequest / api.perRequest)} ` +
         `(${metered.perRequest} against ${api.perRequest}).`,
+    );
+  const trusted = of('api-trusted');
+  if (api && trusted)
+    lines.push(
+      '',
+      `(1d)/(1) in instructions on me, a trusted document id against the text: ${fixed(trusted.perRequest / api.perRequest)} ` +
+        `(${trusted.perRequest} against ${api.perRequest}).`,
     );
   if (api && traced)
     lines.push(
@@ -112,6 +120,7 @@ export function markdown(report: Report): string {
   for (const [ratio, what] of [
     [ratios.meMetrics, '(1m)/(1) on me, metrics on against off'],
     [ratios.meTraced, '(1t)/(1) on me, metrics and tracing on against both off'],
+    [ratios.meTrusted, '(1d)/(1) on me, a trusted document id against the text'],
   ] as const) {
     if (ratio && !Number.isNaN(ratio.median))
       lines.push('', `${what}, paired by round: ${fixed(ratio.median)} (${range(ratio.rounds)}).`);

@@ -7,7 +7,7 @@ import { barChart } from './chart';
 import { benchToken, EXPECTED, QUERIES, type QueryName } from './fixtures';
 import { countInstructions, hasCallgrind, type InstructionCount } from './instructions';
 import { load, median, request, type Sample } from './load';
-import { memoryOf, PINNED, type Running, SERVERS, startServer } from './processes';
+import { memoryOf, PINNED, type Running, SENDS_IDS, SERVERS, startServer } from './processes';
 import { markdown, type PairedRatio, type Report } from './report';
 
 /*
@@ -34,7 +34,7 @@ const RESULTS = join(ROOT, 'bench', 'results');
 /** An error response is not throughput: every server must answer exactly what the others answer. */
 async function checkCorrect(server: Running, token: string): Promise<void> {
   for (const [name, query] of Object.entries(QUERIES) as [QueryName, string][]) {
-    const response = await fetch(server.url, request(token, query));
+    const response = await fetch(server.url, request(token, query, SENDS_IDS.has(server.name)));
     const body = JSON.stringify(await response.json());
     if (response.status !== 200 || body !== EXPECTED[name]) {
       throw new Error(`${server.name} answered ${name} with ${response.status} ${body.slice(0, 200)}`);
@@ -90,7 +90,11 @@ async function measureThroughput(token: string): Promise<{
     process.stderr.write(`all ${running.length} servers answer correctly; warming up\n`);
     for (const server of running)
       for (const query of Object.values(QUERIES))
-        await load(server.url, token, query, { connections: CONNECTIONS, seconds: 2 });
+        await load(server.url, token, query, {
+          connections: CONNECTIONS,
+          seconds: 2,
+          byId: SENDS_IDS.has(server.name),
+        });
 
     const samples = new Map<string, Sample[]>();
     for (let round = 1; round <= ROUNDS; round += 1) {
@@ -102,6 +106,7 @@ async function measureThroughput(token: string): Promise<{
           const sample = await load(server.url, token, query, {
             connections: CONNECTIONS,
             seconds: DURATION,
+            byId: SENDS_IDS.has(server.name),
           });
           const key = `${server.name}/${queryName}`;
           samples.set(key, [...(samples.get(key) ?? []), sample]);
@@ -153,9 +158,9 @@ async function main(): Promise<void> {
 
   // After the throughput runs, with their servers gone: a server under valgrind would slow the others.
   let instructions: InstructionCount[] | undefined;
-  const counted = (['api', 'bare', 'api-revoked', 'api-metrics', 'api-traced'] as const).filter(
-    (name) => !ONLY || ONLY.includes(name),
-  );
+  const counted = (
+    ['api', 'bare', 'api-revoked', 'api-metrics', 'api-traced', 'api-trusted'] as const
+  ).filter((name) => !ONLY || ONLY.includes(name));
   if (INSTRUCTIONS && counted.length > 0) {
     if (hasCallgrind()) {
       if (PINNED) execFileSync('taskset', ['-pc', '0,1', String(process.pid)], { stdio: 'ignore' });
@@ -200,6 +205,7 @@ async function main(): Promise<void> {
       meRevoked: pairedRatio(samples, 'me', 'api-revoked', 'api'),
       meMetrics: pairedRatio(samples, 'me', 'api-metrics', 'api'),
       meTraced: pairedRatio(samples, 'me', 'api-traced', 'api'),
+      meTrusted: pairedRatio(samples, 'me', 'api-trusted', 'api'),
     },
     instructions,
     memory,
