@@ -1,4 +1,4 @@
-import { type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify';
+import { type FastifyRequest, type preHandlerHookHandler } from 'fastify';
 import { type Logger } from 'pino';
 import { AppError, ERROR_TABLE } from '../errors';
 import { toGraphQLError } from './graphql-error';
@@ -18,13 +18,14 @@ export type DocumentGateOptions = ResolveOptions & { readonly log: Logger };
  * document or an unknown id is refused with 400 PERSISTED_QUERY_NOT_ALLOWED before anything is parsed.
  * Every operation of a batch is checked.
  */
-export function documentGate(options: DocumentGateOptions): preHandlerAsyncHookHandler {
+export function documentGate(options: DocumentGateOptions): preHandlerHookHandler {
   const { mode, log } = options;
   const notAllowed = toGraphQLError(new AppError('PERSISTED_QUERY_NOT_ALLOWED'));
   const notFound = unknownIdError().toJSON();
 
-  return async (request: FastifyRequest, reply) => {
-    if (request.routeOptions.url !== '/graphql') return undefined;
+  // A callback hook, not an async one: it has nothing to await, and fastify runs it without a promise.
+  return (request: FastifyRequest, reply, done) => {
+    if (request.routeOptions.url !== '/graphql') return done();
     const get = request.method === 'GET';
     // Apollo reads a GET request's parameters from its URL: they are resolved on a copy, written back below.
     const carrier = get ? { ...(request.query as Record<string, unknown>) } : request.body;
@@ -37,13 +38,14 @@ export function documentGate(options: DocumentGateOptions): preHandlerAsyncHookH
       if (verdict === 'pass' || verdict === 'resolved') continue;
       const code = verdict === 'not-allowed' ? 'PERSISTED_QUERY_NOT_ALLOWED' : 'PERSISTED_QUERY_NOT_FOUND';
       log.info({ reqId: request.id, trustedDocuments: { mode, refused: code } }, 'document refused');
-      return reply
+      void reply
         .code(ERROR_TABLE.PERSISTED_QUERY_NOT_ALLOWED.status)
         .header(REQUEST_ID_HEADER, request.id)
         .send({ errors: [code === 'PERSISTED_QUERY_NOT_ALLOWED' ? notAllowed : notFound] });
+      return undefined;
     }
     if (get && resolved) rewriteSearch(request, carrier as Record<string, unknown>);
-    return undefined;
+    done();
   };
 }
 

@@ -45,10 +45,10 @@ describe('the production start, without dev dependencies', () => {
     const installed = spawnSync(command!, args, {
       cwd: app,
       encoding: 'utf8',
-      timeout: 240_000,
+      timeout: 480_000,
     });
     if (installed.status !== 0) throw new Error(`npm ci --omit=dev failed:\n${installed.stderr}`);
-  }, 300_000);
+  }, 540_000);
   afterAll(() => {
     // npm runs the server as its child: the whole process group goes.
     if (server?.pid) process.kill(-server.pid, 'SIGKILL');
