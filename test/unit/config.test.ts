@@ -483,3 +483,39 @@ describe('parseDurationSeconds', () => {
     expect(parseDurationSeconds(text)).toBeUndefined();
   });
 });
+
+describe('the settings of this stage (explorer, trusted documents, discovery)', () => {
+  const issuer = { issuer: 'https://idp.example/', audience: 'api', algorithms: ['RS256'] };
+  it.each([
+    [{ EXPLORER: 'playground' }, /EXPLORER: Invalid option/],
+    [{ TRUSTED_DOCUMENTS: 'strict' }, /TRUSTED_DOCUMENTS: Invalid option/],
+    [{ TRUSTED_DOCUMENTS_INTROSPECTION: 'yes' }, /TRUSTED_DOCUMENTS_INTROSPECTION/],
+    [
+      { NODE_ENV: 'production', SIGNING_KEY: 'k'.repeat(40), TRUSTED_DOCUMENTS: 'only' },
+      /TRUSTED_DOCUMENTS=only: name the manifests in TRUSTED_DOCUMENTS_MANIFESTS/,
+    ],
+    [{ TRUSTED_ISSUERS: JSON.stringify([{ ...issuer, discoveryUrl: 'not a url' }]) }, /TRUSTED_ISSUERS/],
+    [
+      {
+        TRUSTED_ISSUERS: JSON.stringify([
+          { ...issuer, discoveryUrl: 'https://idp.example/x', jwksUri: 'https://idp.example/j' },
+        ]),
+      },
+      /exactly one of jwksUri, discoveryUrl and publicKeyFile/,
+    ],
+  ])('refuses %j', (env, problem) => {
+    expect(() => parseConfig(env)).toThrow(problem);
+  });
+
+  it('reads the manifests as a list, and trusted documents are off in production unless asked for', () => {
+    const config = parseConfig({ TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_MANIFESTS: 'a.json, b.json' });
+    expect(config.trustedDocuments).toMatchObject({
+      mode: 'only',
+      manifests: ['a.json', 'b.json'],
+      manifestsNamed: true,
+    });
+    expect(parseConfig({ NODE_ENV: 'production', SIGNING_KEY: 'k'.repeat(40) }).trustedDocuments.mode).toBe(
+      'off',
+    );
+  });
+});
