@@ -32,7 +32,16 @@ export interface RequestLog {
  * codes (info for codes that are not ours). Unexpected errors are logged here in full, and errors that are
  * not the client's mistake carry the request id in the response, so a user's report finds the line.
  */
-export function requestLog(log: Logger, traceId?: () => string | undefined): RequestLog {
+export function requestLog(
+  log: Logger,
+  hooks: {
+    /** The active trace's id, for the line (when tracing is on). */
+    readonly traceId?: () => string | undefined;
+    /** Told of each error that found the database unavailable (metrics count them). */
+    readonly onDatabaseUnavailable?: () => void;
+  } = {},
+): RequestLog {
+  const { traceId, onDatabaseUnavailable } = hooks;
   // The level does not change while the process runs.
   const infoEnabled = log.isLevelEnabled('info');
   return {
@@ -40,6 +49,7 @@ export function requestLog(log: Logger, traceId?: () => string | undefined): Req
       for (const error of errors) {
         const ours = appErrorOf(error);
         if (ours instanceof ServiceUnavailableError) {
+          onDatabaseUnavailable?.();
           const cause = ours.cause instanceof Error ? ours.cause.message : String(ours.cause);
           log.error({ reqId: requestId, dependency: 'database', cause }, 'database unavailable');
         } else if (

@@ -1,10 +1,8 @@
 import { type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { type Logger } from 'pino';
 import { type RequestContext } from '../request-context';
-import { ServiceUnavailableError } from '../errors';
 import { type Metrics } from '../observability/metrics';
 import { type Tracing } from '../observability/tracing-hooks';
-import { appErrorOf } from './graphql-error';
 import { requestLog, requestOutcome } from './request-log';
 import { responseStatus } from './response-status';
 
@@ -21,14 +19,12 @@ export function responsePlugin(
   tracing?: Tracing,
 ): ApolloServerPlugin<RequestContext> {
   const setStatus = responseStatus(realm);
-  const { onErrors, onResponse } = requestLog(log, tracing && (() => tracing.currentTraceId()));
+  const { onErrors, onResponse } = requestLog(log, {
+    ...(tracing && { traceId: () => tracing.currentTraceId() }),
+    onDatabaseUnavailable: () => metrics.databaseError(),
+  });
   const listener: GraphQLRequestListener<RequestContext> = {
-    didEncounterErrors: async (context) => {
-      onErrors(context);
-      for (const error of context.errors) {
-        if (appErrorOf(error) instanceof ServiceUnavailableError) metrics.databaseError();
-      }
-    },
+    didEncounterErrors: async (context) => onErrors(context),
     willSendResponse: async (context) => {
       setStatus(context);
       onResponse(context);

@@ -224,6 +224,16 @@ describe('manifests in configuration', () => {
     ['a missing file', () => join(folder, 'missing.json'), /missing\.json: cannot be read \(ENOENT\)/],
     ['a file that is not JSON', () => file('broken.json', '{"a": '), /broken\.json: not JSON/],
     [
+      'an id that cannot be sent',
+      () => file('spaces.json', JSON.stringify({ 'an id <with> spaces': '{ me { id } }' })),
+      /spaces\.json: "an id <with> spaces" is not a usable id/,
+    ],
+    [
+      'a document that is not text',
+      () => file('object.json', JSON.stringify({ 'doc-1': { query: '{ me { id } }' } })),
+      /object\.json: doc-1: the document must be a string/,
+    ],
+    [
       'an id that is not its document’s hash',
       () => file('forged.json', JSON.stringify({ [ME_ID]: '{ users { nodes { username } } }' })),
       /forged\.json: [0-9a-f]{64}: the id is not the SHA-256 of its document/,

@@ -57,3 +57,66 @@ describe('remote key set caching', () => {
     expect(server.requests()).toBe(start + 1);
   });
 });
+
+describe('a key set found through a discovery document', () => {
+  let jwks: JwksServer;
+  let discovery: JwksServer;
+  let document: () => { status?: number; body: string };
+
+  beforeAll(async () => {
+    const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const key = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256' };
+    jwks = await startJwksServer(() => ({ body: JSON.stringify({ keys: [key] }) }));
+    discovery = await startJwksServer(() => document());
+  });
+  afterAll(async () => {
+    await jwks.close();
+    await discovery.close();
+  });
+
+  function keySet() {
+    const lines: string[] = [];
+    const keys = remoteKeySet({
+      location: { discoveryUrl: discovery.url, issuer: 'https://idp.example/' },
+      algorithms: ['ES256'],
+      timeoutMs: 1000,
+      minCacheSeconds: 60,
+      maxCacheSeconds: 3600,
+      cooldownSeconds: 30,
+      log: createLogger('info', { write: (line) => lines.push(line) }),
+      clock: manualClock(),
+    });
+    return { keys, lines };
+  }
+
+  it('follows jwks_uri when the document names the configured issuer', async () => {
+    document = () => ({ body: JSON.stringify({ issuer: 'https://idp.example/', jwks_uri: jwks.url }) });
+    expect((await keySet().keys.getKey('k1'))?.alg).toBe('ES256');
+  });
+
+  it.each([
+    ['is not JSON', () => ({ body: '<html>' }), 'the response is not JSON'],
+    ['is a list', () => ({ body: '[]' }), 'the discovery document is not a JSON object'],
+    ['is an error page', () => ({ status: 503, body: '{}' }), 'HTTP 503'],
+    [
+      'names another issuer',
+      () => ({ body: JSON.stringify({ issuer: 'https://evil.example/', jwks_uri: jwks.url }) }),
+      'the discovery document names another issuer',
+    ],
+    [
+      'has no jwks_uri',
+      () => ({ body: JSON.stringify({ issuer: 'https://idp.example/' }) }),
+      'the discovery document has no http(s) jwks_uri',
+    ],
+    [
+      'points jwks_uri at a file',
+      () => ({ body: JSON.stringify({ issuer: 'https://idp.example/', jwks_uri: 'file:///etc/passwd' }) }),
+      'the discovery document has no http(s) jwks_uri',
+    ],
+  ])('holds no key when the document %s, and says why', async (_case, respond, problem) => {
+    document = respond;
+    const { keys, lines } = keySet();
+    expect(await keys.getKey('k1')).toBeUndefined();
+    expect(lines.join('\n')).toContain(`"problem":"${problem}"`);
+  });
+});
