@@ -19,6 +19,9 @@ import { type PrometheusMetrics } from './observability/prometheus-metrics';
 import { type Tracing } from './observability/tracing-hooks';
 import { RevocationFeed } from './revocation/revocation-feed';
 import { type LogEvent } from 'kysely';
+import { type ApiDefinition, defineApi } from './modules/api-definition';
+import { type ModuleServices } from './modules/api-module';
+import { DatabaseAccessFacts, type OwnerLookup } from './permissions/access-facts';
 
 /*
  * The one place that builds the application's parts from configuration and hands each its slice of it:
@@ -77,6 +80,7 @@ export function buildRuntime(
     trustedIssuers: trustedIssuers(config, logger, metrics, clock),
     clock,
     onCacheLookup: (hit) => metrics.tokenCacheLookup(hit),
+    scopeClosure: config.authorization.scopeClosure,
   });
   const warnings = [...config.warnings];
   if (usesDevKey) {
@@ -118,8 +122,41 @@ export interface Services {
   readonly revocations: RevocationFeed;
   readonly audit: AuditTrail;
   readonly auditLog: AuditLog;
+  /** The API's modules and the permission map they make up. */
+  readonly api: ApiDefinition;
+  /** What permission decisions read: live accounts, and the owners the modules' lookups name. */
+  readonly access: DatabaseAccessFacts;
+  /** The modules' resolver instances, built with their services. */
+  readonly moduleResolvers: readonly object[];
   /** Stops listening for revocations, then closes the database. */
   close(): Promise<void>;
+}
+
+/**
+ * Each module's parts, and the owner lookups they register.
+ * @throws Error when a policy names a resource no module looks up, or two modules look up one
+ */
+function buildModules(api: ApiDefinition, services: ModuleServices) {
+  const owners = new Map<string, OwnerLookup>();
+  const resolvers: object[] = [];
+  for (const module of api.modules) {
+    const parts = module.create(services);
+    resolvers.push(...parts.resolvers);
+    for (const [resource, lookup] of Object.entries(parts.owners ?? {})) {
+      if (owners.has(resource))
+        throw new Error(`module ${module.name}: ${resource} already has an owner lookup`);
+      owners.set(resource, lookup);
+    }
+  }
+  for (const [type, fields] of Object.entries(api.permissions.fields)) {
+    for (const [field, policy] of Object.entries(fields)) {
+      const owner = policy.kind === 'guarded' ? policy.owner : undefined;
+      if (owner?.kind === 'resource' && !owners.has(owner.resource)) {
+        throw new Error(`${type}.${field}: no module registers an owner lookup for ${owner.resource}`);
+      }
+    }
+  }
+  return { owners, resolvers };
 }
 
 function withQuerySpans(
@@ -147,6 +184,7 @@ export async function startServices(
     audit = new AuditTrail(clock),
     metrics = NO_METRICS,
     tracing,
+    api = defineApi(),
   }: {
     clock?: () => number;
     onQuery?: (event: LogEvent) => void;
@@ -156,6 +194,8 @@ export async function startServices(
     tracing?: Tracing;
     /** The benchmark passes one that records nothing, to measure what the trail costs. */
     audit?: AuditTrail;
+    /** The API with its modules; the registered ones (src/modules/registered-modules.ts) by default. */
+    api?: ApiDefinition;
   } = {},
 ): Promise<Services> {
   const database = openDatabase(config.database, {
@@ -174,7 +214,7 @@ export async function startServices(
   });
   let revocations: RevocationFeed | undefined;
   try {
-    const applied = await migrateToLatest(database.db, database.engine);
+    const applied = await migrateToLatest(database.db, database.engine, api.modules);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
     const hasher = createPasswordHasher(config.accounts.passwordScryptLog2N);
     const throttle = await createLoginThrottle(config.accounts, database.pool);
@@ -202,14 +242,29 @@ export async function startServices(
       clock,
     });
     const users = createUserAdminService({ db: database.db, hasher, revocations, audit, clock });
-    const minting = new TokenMinting(database.db, tokens, audit);
+    const { scopeClosure } = config.authorization;
+    const minting = new TokenMinting(database.db, tokens, audit, scopeClosure);
     const auditLog = new AuditLog(database.db, audit);
+    const modules = buildModules(api, { db: database.db, logger, clock: clock ?? Date.now });
+    const access = new DatabaseAccessFacts((userId) => users.current(userId), modules.owners, scopeClosure);
     const feed = revocations;
     const close = async () => {
       await feed.close();
       await database.close();
     };
-    return { database, accounts, users, minting, revocations, audit, auditLog, close };
+    return {
+      database,
+      accounts,
+      users,
+      minting,
+      revocations,
+      audit,
+      auditLog,
+      api,
+      access,
+      moduleResolvers: modules.resolvers,
+      close,
+    };
   } catch (error) {
     await revocations?.close();
     await database.close();

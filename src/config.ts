@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type AuthorizationConfig, readAuthorization } from './config/authorization';
 import { readAccounts, readDatabase, type AccountsConfig, type DatabaseConfig } from './config/accounts';
 import { type Env, EnvReader, nonEmpty } from './config/env-reader';
 import { type GraphqlConfig, readGraphql } from './config/graphql';
@@ -28,6 +29,7 @@ export interface Config {
   readonly database: DatabaseConfig;
   readonly accounts: AccountsConfig;
   readonly observability: ObservabilityConfig;
+  readonly authorization: AuthorizationConfig;
   /** Git-ignored folder for local state: the development signing key and the SQLite database. */
   readonly dataDir: string;
   /** Problems that do not stop startup outside production; the caller logs them. */
@@ -68,6 +70,7 @@ export function parseConfig(variables: Env): Config {
     accounts: readAccounts(env, production),
     jwt: readJwt(env, production),
     observability: readObservability(env, server.host),
+    authorization: readAuthorization(env),
     dataDir,
     warnings: env.warnings,
   };

@@ -263,18 +263,42 @@ export class ServiceUnavailableError extends AppError {
   }
 }
 
-/** The caller is known but lacks scopes. */
+/**
+ * Why a caller is FORBIDDEN (`extensions.reason`): the permission map's answers (NOT_EXPOSED to
+ * ACCOUNT_SCOPE_MISSING), and CANNOT_GRANT when a caller let in asks to grant or take away a scope it does
+ * not hold itself.
+ */
+export const FORBIDDEN_REASONS = [
+  'NOT_EXPOSED',
+  'SCOPE_MISSING',
+  'NOT_OWNER',
+  'ACCOUNT_INACTIVE',
+  'ACCOUNT_SCOPE_MISSING',
+  'CANNOT_GRANT',
+] as const;
+export type ForbiddenReason = (typeof FORBIDDEN_REASONS)[number];
+
+/**
+ * The caller is known but may not do this: `reason` says why; `requiredScopes` are the scopes of the
+ * requirement closest to being met and `missingScopes` those of them the caller lacks.
+ */
 export class ForbiddenError extends AppError {
   constructor(
     message: string,
     readonly requiredScopes: readonly string[],
     readonly missingScopes: readonly string[],
+    readonly reason: ForbiddenReason = 'SCOPE_MISSING',
   ) {
     super('FORBIDDEN', message);
   }
 
   override get extensions() {
-    return { ...super.extensions, requiredScopes: this.requiredScopes, missingScopes: this.missingScopes };
+    return {
+      ...super.extensions,
+      reason: this.reason,
+      requiredScopes: this.requiredScopes,
+      missingScopes: this.missingScopes,
+    };
   }
 }
 

@@ -5,8 +5,8 @@ import { createAuthenticator } from './auth/authenticate';
 import { type TokenService } from './auth/token-service';
 import { type Services } from './bootstrap';
 import { type Config } from './config';
-import { buildApiSchema } from './graphql/schema';
-import { createResolvers, type ResolverDependencies } from './graphql/resolvers';
+import { buildWiredSchema } from './graphql/schema';
+import { type ResolverDependencies } from './graphql/resolvers';
 import { logRouteFailure } from './logger';
 import { applyPermissions } from './permissions/rules';
 import { createApollo } from './server/apollo';
@@ -29,7 +29,7 @@ import { metricsHandler } from './observability/metrics-endpoint';
 import { type Tracing } from './observability/tracing-hooks';
 
 export type ServerDependencies = ResolverDependencies &
-  Pick<Services, 'database' | 'revocations' | 'audit'> & {
+  Pick<Services, 'database' | 'revocations' | 'audit' | 'api' | 'access'> & {
     readonly tokens: TokenService;
     /** Shutdown state that src/index.ts drives; tests leave it out. */
     readonly lifecycle?: Lifecycle;
@@ -84,10 +84,16 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   const { tracing } = deps;
   // Before any route, so that GraphQL requests get their span from the moment they arrive.
   tracing?.instrumentServer(app);
-  const schema = applyPermissions(await buildApiSchema(createResolvers(deps)), {
-    onDenied: (field) => metrics.accessDenied(field),
-    ...(tracing && { traceCheck: (field, check) => tracing.tracePermissionCheck(field, check) }),
-  });
+  const { scopeClosure } = config.authorization;
+  const schema = applyPermissions(
+    await buildWiredSchema(deps, scopeClosure),
+    deps.api.permissions,
+    deps.access,
+    {
+      onDenied: (field) => metrics.accessDenied(field),
+      ...(tracing && { traceCheck: (field, check) => tracing.tracePermissionCheck(field, check) }),
+    },
+  );
   const validationRules = abuseProtection(config.graphql).validationRules;
   // Read and checked now: a manifest that cannot be trusted stops startup (ManifestError).
   const trusted = trustedDocumentsFor(config.trustedDocuments);
@@ -139,6 +145,8 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     audit: deps.audit,
     validationRules,
     trustedDocuments: trustedOptions,
+    permissions: deps.api.permissions,
+    access: deps.access,
     lifecycle,
     log,
     metrics,

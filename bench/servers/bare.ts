@@ -3,8 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo from '@as-integrations/fastify';
 import Fastify from 'fastify';
-import { createResolvers } from '../../src/graphql/resolvers';
-import { buildApiSchema } from '../../src/graphql/schema';
+import { buildWiredSchema } from '../../src/graphql/schema';
 import { type RequestContext } from '../../src/request-context';
 import { announce, CALLER } from '../fixtures';
 import { seededApi } from '../seed';
@@ -15,8 +14,8 @@ import { seededApi } from '../seed';
  * layer costs.
  */
 async function main(): Promise<void> {
-  const { services, logger } = await seededApi();
-  const schema = await buildApiSchema(createResolvers({ logger, ...services }));
+  const { services, logger, runtime } = await seededApi();
+  const schema = await buildWiredSchema({ logger, ...services }, runtime.config.authorization.scopeClosure);
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: false,
@@ -31,6 +30,7 @@ async function main(): Promise<void> {
     subject: CALLER.subject,
     username: CALLER.username,
     scopes: CALLER.scopes,
+    grantedScopes: new Set(CALLER.scopes),
     expiresAt: new Date(Date.now() + 3_600_000),
     tokenId: undefined,
     actor: undefined,

@@ -4,8 +4,7 @@ import { OperationTypeNode } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { type LiveRoot } from '../../src/graphql/events.resolver';
-import { createResolvers } from '../../src/graphql/resolvers';
-import { buildApiSchema } from '../../src/graphql/schema';
+import { buildWiredSchema } from '../../src/graphql/schema';
 import { auditEventStream } from '../../src/realtime/event-stream';
 import { announce } from '../fixtures';
 import { seededApi } from '../seed';
@@ -16,8 +15,8 @@ import { deliverOnRequest } from './live-events';
  * map, no limits. What (1)'s subscription layer costs is the difference.
  */
 async function main(): Promise<void> {
-  const { services, logger } = await seededApi();
-  const schema = await buildApiSchema(createResolvers({ ...services, logger }));
+  const { services, logger, runtime } = await seededApi();
+  const schema = await buildWiredSchema({ ...services, logger }, runtime.config.authorization.scopeClosure);
   const root: LiveRoot = { events: (accept) => auditEventStream(services.audit, accept, 256) };
   const http = createHttpServer();
   useServer(

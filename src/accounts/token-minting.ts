@@ -5,14 +5,15 @@ import { type TokenService } from '../auth/token-service';
 import { guarded } from '../db/errors';
 import { type DatabaseSchema } from '../db/schema';
 import { ForbiddenError, InputError } from '../errors';
-import { type Actor } from './user-admin-service';
+import { expandScopes, type ScopeClosure } from '../permissions/scope-hierarchy';
+import { type LiveActor } from '../permissions/access-facts';
 import { userRepository } from './user-repository';
 
 /** The longest id a local user can have; longer subjects are services, never looked up. */
 const MAX_USER_ID_LENGTH = 64;
 
 /**
- * issueToken's rules on top of the token service: the caller (an {@link Actor} the database vouched for)
+ * issueToken's rules on top of the token service: the caller (a {@link LiveActor} the database vouched for)
  * grants only scopes it holds now, and a subject that is a local user gets no scope that user lacks now and
  * keeps its own username. Every minted token names its minter (RFC 8693 `act`).
  */
@@ -21,13 +22,15 @@ export class TokenMinting {
     private readonly db: Kysely<DatabaseSchema>,
     private readonly tokens: TokenService,
     private readonly audit: AuditTrail,
+    /** What each scope implies: a subject or minter holding `admin` holds `users:read` too. */
+    private readonly scopeClosure: ScopeClosure,
   ) {}
 
   /**
    * @throws ForbiddenError for a scope the caller or the subject does not hold
    * @throws InputError for a disabled subject, a username that is not the subject's, or bad claims
    */
-  async mint(actor: Required<Actor>, request: Omit<AccessTokenRequest, 'actor'>): Promise<AccessToken> {
+  async mint(actor: LiveActor, request: Omit<AccessTokenRequest, 'actor'>): Promise<AccessToken> {
     const subject =
       request.subject.length > MAX_USER_ID_LENGTH
         ? undefined
@@ -42,12 +45,14 @@ export class TokenMinting {
           'mismatch',
         );
       }
-      const lacking = request.scopes.filter((scope) => !subject.scopes.includes(scope));
+      const held = expandScopes(subject.scopes, this.scopeClosure);
+      const lacking = request.scopes.filter((scope) => !held.has(scope));
       if (lacking.length > 0) {
         throw new ForbiddenError(
           `The subject does not hold: ${lacking.join(', ')}.`,
           request.scopes,
           lacking,
+          'CANNOT_GRANT',
         );
       }
     }
@@ -58,9 +63,15 @@ export class TokenMinting {
         const users = userRepository(trx);
         await users.lock(actor.userId);
         const minter = await users.findById(actor.userId);
-        const grantableScopes = actor.grantableScopes.filter((scope) => minter?.scopes.includes(scope));
+        const minterHolds = expandScopes(minter?.scopes ?? [], this.scopeClosure);
+        const grantableScopes = actor.grantableScopes.filter((scope) => minterHolds.has(scope));
         if (!minter || minter.disabledAt !== null) {
-          throw new ForbiddenError('Your account is disabled or no longer exists.', request.scopes, []);
+          throw new ForbiddenError(
+            'Your account is disabled or no longer exists.',
+            request.scopes,
+            [],
+            'ACCOUNT_INACTIVE',
+          );
         }
         const minted = this.tokens.issue({ ...request, actor: actor.userId }, { grantableScopes });
         await this.audit.record(trx, {

@@ -31,18 +31,13 @@ export interface UserAccountPage {
 }
 
 /**
- * Who asks, as {@link UserAdminService.actor} found them: their current scopes bound what they may grant.
+ * Who asks, as the permission map's live-account check found them (src/permissions/access-facts.ts): the
+ * scopes both their token and their account grant now, hierarchy expanded, bound what they may grant.
  * Operators at the CLI pass none (no bound).
  */
 export interface Actor {
   readonly userId?: string;
   readonly grantableScopes?: readonly string[];
-}
-
-/** A caller as its token describes it. */
-export interface Caller {
-  readonly userId: string;
-  readonly tokenScopes: readonly string[];
 }
 
 export interface NewUser {
@@ -59,6 +54,7 @@ function refuseUngrantable(scopes: readonly string[], actor: Actor, verb: string
       `You cannot ${verb} scopes you do not hold: ${missing.join(', ')}.`,
       scopes,
       missing,
+      'CANNOT_GRANT',
     );
   }
 }
@@ -173,23 +169,9 @@ export class UserAdminService {
     );
   }
 
-  /**
-   * The caller as the database knows it now, not as its token remembers it: an active local user whose
-   * current scopes, as far as the token grants them too, include `required`. A demoted or disabled admin's
-   * token therefore administers nothing, however long it still lives.
-   * @throws ForbiddenError when the account is gone, disabled, or no longer holds a required scope
-   */
-  async actor(caller: Caller, required: readonly string[]): Promise<Required<Actor>> {
-    const user = caller.userId.length > MAX_ID_LENGTH ? undefined : await this.find(caller.userId);
-    if (!user || user.disabledAt !== null) {
-      throw new ForbiddenError('Your account is disabled or no longer exists.', required, required);
-    }
-    const grantableScopes = user.scopes.filter((scope) => caller.tokenScopes.includes(scope));
-    const missing = missingScopes(grantableScopes, required);
-    if (missing.length > 0) {
-      throw new ForbiddenError(`Your account no longer holds: ${missing.join(', ')}.`, required, missing);
-    }
-    return { userId: user.id, grantableScopes };
+  /** The account with this id as the database has it now, or undefined (the live-account check reads it). */
+  async current(userId: string): Promise<UserAccount | undefined> {
+    return userId.length > MAX_ID_LENGTH ? undefined : this.find(userId);
   }
 
   /**
@@ -242,7 +224,7 @@ export class UserAdminService {
   }
 
   private async existing(userId: string): Promise<UserAccount> {
-    const user = userId.length > MAX_ID_LENGTH ? undefined : await this.find(userId);
+    const user = await this.current(userId);
     if (!user) throw new NotFoundError('No user has this id.');
     return user;
   }

@@ -27,6 +27,7 @@ export function identityFromToken(token: VerifiedToken): AuthenticatedIdentity {
     subject: token.subject,
     username: token.username,
     scopes: Object.freeze([...token.scopes]),
+    grantedScopes: token.grantedScopes,
     expiresAt: token.expiresAt,
     tokenId: token.tokenId,
     actor: token.actor,

@@ -14,7 +14,13 @@ export interface VerifiedToken {
   readonly local: boolean;
   readonly subject: string;
   readonly username: string;
+  /** The scopes the token carries, as its claim lists them. */
   readonly scopes: readonly string[];
+  /**
+   * Those scopes and every scope they imply (SCOPE_HIERARCHY): what permission decisions read. Expanded once,
+   * when the token is verified, and remembered with it.
+   */
+  readonly grantedScopes: ReadonlySet<string>;
   readonly expiresAt: Date;
   readonly tokenId: string | undefined;
   readonly keyId: string | undefined;

@@ -68,6 +68,7 @@ export class TokenIssuer {
         `You cannot grant scopes you do not hold: ${missing.join(', ')}.`,
         scopes,
         missing,
+        'CANNOT_GRANT',
       );
     }
     const now = Math.floor(this.clock());

@@ -1,4 +1,5 @@
 import { type JsonWebKey } from 'node:crypto';
+import { type ScopeClosure } from '../permissions/scope-hierarchy';
 import { publicJwk } from './asymmetric-keys';
 import { type KeyRing } from './key-ring';
 import { RevocationRegistry } from './revocation-registry';
@@ -22,6 +23,8 @@ export interface TokenServiceOptions extends IssuerSettings, VerifierSettings {
   readonly clock?: () => number;
   /** Told whether each verification found the token already verified (for metrics). */
   readonly onCacheLookup?: (hit: boolean) => void;
+  /** What each scope implies (SCOPE_HIERARCHY): a verified token's scopes are expanded with it once. */
+  readonly scopeClosure?: ScopeClosure;
 }
 
 /**
@@ -42,6 +45,7 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     clock,
     revocations,
     options.onCacheLookup,
+    options.scopeClosure,
   );
   const published = {
     keys: keyRing.keys.flatMap((key) => (key.alg === 'HS256' ? [] : [publicJwk(key)])),

@@ -1,6 +1,7 @@
 import { type Config, type TrustedIssuerConfig } from '../config';
 import { MAX_TOKEN_LENGTH, type ParsedJws, parseJws } from './jws';
 import { type KeyRing, type SigningKey, type VerificationKey } from './key-ring';
+import { expandScopes, type ScopeClosure } from '../permissions/scope-hierarchy';
 import { type KeySource } from './remote-key-set';
 import { type RevocationRegistry } from './revocation-registry';
 import { signatureValid } from './signature';
@@ -46,6 +47,7 @@ export class TokenVerifier {
     private readonly clock: () => number,
     private readonly revocations: RevocationRegistry,
     private readonly onCacheLookup: (hit: boolean) => void = () => undefined,
+    private readonly scopeClosure: ScopeClosure = new Map(),
   ) {
     this.trusted = new Map(trustedIssuers.map((entry) => [entry.issuer, entry]));
     this.cache = new VerifiedTokenCache(clock, settings.clockToleranceSeconds);
@@ -78,12 +80,14 @@ export class TokenVerifier {
     checkAudience(payload, audience);
     const subject = readSubject(payload);
     if (payload.jti !== undefined && typeof payload.jti !== 'string') fail('claim_invalid');
+    const scopes = readScopes(payload, external?.scopesClaim);
     const verified: VerifiedToken = {
       issuer: external?.issuer ?? this.settings.issuer,
       local: !external,
       subject,
       username: readUsername(payload, external?.usernameClaim),
-      scopes: readScopes(payload, external?.scopesClaim),
+      scopes,
+      grantedScopes: expandScopes(scopes, this.scopeClosure),
       expiresAt: new Date(expiresAt * 1000),
       tokenId: payload.jti,
       keyId: key.id,

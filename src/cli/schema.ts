@@ -3,12 +3,22 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UNWIRED_RESOLVERS } from '../graphql/resolvers';
 import { buildApiSchema, printSortedSchema } from '../graphql/schema';
+import { defineApi } from '../modules/api-definition';
+import { closeHierarchy } from '../permissions/scope-hierarchy';
+import { BUILT_IN_HIERARCHY } from '../permissions/vocabulary';
 
 const SCHEMA_FILE = resolve(__dirname, '../../schema/schema.graphql');
 
-/** `npm run schema` writes schema/schema.graphql; `--check` fails when the committed file has drifted. */
+/**
+ * `npm run schema` writes schema/schema.graphql; `--check` fails when the committed file has drifted. The
+ * committed SDL is the registered modules' API with the built-in scope hierarchy alone, whatever
+ * SCOPE_HIERARCHY says here: an operator's own hierarchy is published live, by `permissions` and in each
+ * field's description.
+ */
 async function main(check: boolean): Promise<number> {
-  const sdl = printSortedSchema(await buildApiSchema(UNWIRED_RESOLVERS));
+  const api = defineApi();
+  const closure = closeHierarchy(BUILT_IN_HIERARCHY);
+  const sdl = printSortedSchema(await buildApiSchema(UNWIRED_RESOLVERS, api, closure), api, closure);
   if (!check) {
     writeFileSync(SCHEMA_FILE, sdl);
     process.stderr.write(`wrote ${SCHEMA_FILE}\n`);

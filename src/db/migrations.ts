@@ -79,7 +79,12 @@ const MIGRATIONS: Record<string, Migration> = {
   },
 };
 
-const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+/** The API's migrations and those of its domain modules (each named after its module). */
+function providerFor(modules: readonly { readonly migrations: Readonly<Record<string, Migration>> }[]) {
+  const all: Record<string, Migration> = { ...MIGRATIONS };
+  for (const module of modules) Object.assign(all, module.migrations);
+  return { getMigrations: async () => all } satisfies MigrationProvider;
+}
 
 /**
  * Brings the database to the latest version. Safe to run from several instances at once: Kysely takes a
@@ -90,6 +95,7 @@ const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
 export async function migrateToLatest(
   db: Kysely<DatabaseSchema>,
   engine: 'sqlite' | 'postgres',
+  modules: readonly { readonly migrations: Readonly<Record<string, Migration>> }[] = [],
 ): Promise<string[]> {
   // Kysely looks for its bookkeeping tables in every schema; name ours, so a database whose search_path
   // points at another schema (one per tenant, or per test) gets its own.
@@ -97,7 +103,14 @@ export async function migrateToLatest(
     engine === 'postgres'
       ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
       : undefined;
-  const migrator = new Migrator({ db, provider, ...(schema && { migrationTableSchema: schema }) });
+  const migrator = new Migrator({
+    db,
+    provider: providerFor(modules),
+    // Kysely runs migrations in name order and by default refuses one that sorts before an applied one: the
+    // API's next migration (0003_…) sorts before a module's (notes_0001_…) that a database already has.
+    allowUnorderedMigrations: true,
+    ...(schema && { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';

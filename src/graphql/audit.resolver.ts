@@ -1,18 +1,11 @@
-import { type GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
-import { type UserAdminService } from '../accounts/user-admin-service';
+import { Arg, Int, Query, Resolver } from 'type-graphql';
 import { type AuditLog, DEFAULT_AUDIT_PAGE_SIZE, MAX_AUDIT_PAGE_SIZE } from '../audit/audit-log';
 import { type AuditEventType } from '../audit/audit-trail';
-import { type RequestContext } from '../request-context';
-import { currentActor } from './actor';
 import { AuditEvent, AuditEventFilter, AuditEventPage } from './audit-event.type';
 
 @Resolver()
 export class AuditResolver {
-  constructor(
-    private readonly log: AuditLog,
-    private readonly admin: UserAdminService,
-  ) {}
+  constructor(private readonly log: AuditLog) {}
 
   @Query(() => AuditEventPage, {
     description: `The security audit trail, newest first, a page at a time (at most ${MAX_AUDIT_PAGE_SIZE}).`,
@@ -21,10 +14,7 @@ export class AuditResolver {
     @Arg('first', () => Int, { nullable: true, defaultValue: DEFAULT_AUDIT_PAGE_SIZE }) first: number,
     @Arg('after', () => String, { nullable: true }) after: string | null,
     @Arg('filter', () => AuditEventFilter, { nullable: true }) filter: AuditEventFilter | null,
-    @Ctx() context: RequestContext,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<AuditEventPage> {
-    await currentActor(this.admin, context, info);
     const page = await this.log.page(
       {
         ...(filter?.userId != null && { userId: filter.userId }),

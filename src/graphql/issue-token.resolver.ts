@@ -1,11 +1,10 @@
-import { type GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, ID, Info, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Resolver } from 'type-graphql';
 import { MutationField } from './mutation-field';
 import { type TokenMinting } from '../accounts/token-minting';
 import { type UserAdminService } from '../accounts/user-admin-service';
 import { InputError } from '../errors';
+import { type LiveActors } from '../permissions/access-facts';
 import { type RequestContext } from '../request-context';
-import { currentActor } from './actor';
 import { IssuedToken } from './issued-token.type';
 import { IssueTokenInput } from './issue-token.input';
 
@@ -23,6 +22,7 @@ export class IssueTokenResolver {
   constructor(
     private readonly minting: TokenMinting,
     private readonly admin: UserAdminService,
+    private readonly actors: LiveActors,
   ) {}
 
   @MutationField(() => IssuedToken, {
@@ -32,9 +32,8 @@ export class IssueTokenResolver {
   async issueToken(
     @Arg('input', () => IssueTokenInput) input: IssueTokenInput,
     @Ctx() context: RequestContext,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<IssuedToken> {
-    const actor = await currentActor(this.admin, context, info);
+    const actor = await this.actors.liveActor(context);
     const request = {
       subject: input.subject,
       username: input.username,
@@ -63,9 +62,8 @@ export class IssueTokenResolver {
   async revokeToken(
     @Arg('tokenId', () => ID) tokenId: string,
     @Ctx() context: RequestContext,
-    @Info() info: GraphQLResolveInfo,
   ): Promise<boolean> {
-    await this.admin.revokeToken(tokenId, await currentActor(this.admin, context, info));
+    await this.admin.revokeToken(tokenId, await this.actors.liveActor(context));
     return true;
   }
 }

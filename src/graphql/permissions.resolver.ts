@@ -1,35 +1,54 @@
 import { Query, Resolver } from 'type-graphql';
-import { ROOT_PERMISSIONS, type RootType } from '../permissions/permission-map';
-import { OperationPermission, OperationType } from './operation-permission.type';
+import { type PermissionMap, ROOT_TYPES } from '../permissions/permission-map';
+import { describeOwner, publishPolicy } from '../permissions/publication';
+import { type ScopeClosure } from '../permissions/scope-hierarchy';
+import {
+  type AccountRequirement,
+  OperationPermission,
+  OperationType,
+  OwnerAlternative,
+} from './operation-permission.type';
 
-const TYPES: Readonly<Record<RootType, OperationType>> = {
-  Query: OperationType.QUERY,
-  Mutation: OperationType.MUTATION,
-  Subscription: OperationType.SUBSCRIPTION,
-};
-
-// Built once: the map is frozen, so the answer never changes while the process runs.
-const PERMISSIONS: readonly OperationPermission[] = Object.entries(ROOT_PERMISSIONS).flatMap(
-  ([type, fields]) =>
-    Object.entries(fields)
+/** Every root field of `map`, published with the hierarchy in `closure` expanded. */
+export function publishedOperations(
+  map: PermissionMap,
+  closure: ScopeClosure,
+): readonly OperationPermission[] {
+  return ROOT_TYPES.flatMap((type) =>
+    Object.entries(map.fields[type] ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([operation, access]) =>
-        Object.assign(new OperationPermission(), {
+      .map(([operation, policy]) => {
+        const published = publishPolicy(policy, closure);
+        const { owner } = published;
+        return Object.assign(new OperationPermission(), {
           operation,
-          type: TYPES[type as RootType],
-          requiresAuthentication: access.kind === 'authenticated',
-          requiredScopes: access.kind === 'authenticated' ? [...access.scopes] : [],
-        }),
-      ),
-);
+          type: OperationType[type.toUpperCase() as keyof typeof OperationType],
+          requiresAuthentication: !published.public,
+          anyOfScopes: published.anyOfScopes.map((set) => [...set]),
+          owner: owner
+            ? Object.assign(new OwnerAlternative(), {
+                description: describeOwner(owner),
+                argument: owner.kind === 'parent' ? null : owner.argument,
+                resource: owner.kind === 'resource' ? owner.resource : null,
+              })
+            : null,
+          account: published.account as AccountRequirement,
+          requiredScopes: policy.kind === 'guarded' ? [...(policy.anyOf[0] ?? [])] : [],
+        });
+      }),
+  );
+}
 
 @Resolver()
 export class PermissionsResolver {
+  /** @param operations built once: the map is frozen, so the answer never changes while the process runs */
+  constructor(private readonly operations: readonly OperationPermission[]) {}
+
   @Query(() => [OperationPermission], {
     description:
       'Every root query, mutation and subscription with what it requires: the same map the server enforces.',
   })
   permissions(): readonly OperationPermission[] {
-    return PERMISSIONS;
+    return this.operations;
   }
 }

@@ -4,6 +4,8 @@ import { type AccountService } from '../accounts/account-service';
 import { type TokenMinting } from '../accounts/token-minting';
 import { type UserAdminService } from '../accounts/user-admin-service';
 import { type AuditLog } from '../audit/audit-log';
+import { type LiveActors } from '../permissions/access-facts';
+import { type OperationPermission } from './operation-permission.type';
 import { AuditResolver } from './audit.resolver';
 import { EventsResolver } from './events.resolver';
 import { IssueTokenResolver } from './issue-token.resolver';
@@ -30,21 +32,29 @@ export interface ResolverDependencies {
   readonly users: UserAdminService;
   readonly auditLog: AuditLog;
   readonly logger: Logger;
+  /** The callers that the permission map's live-account check let in, for the grant rules. */
+  readonly access: LiveActors;
+  /** The domain modules' resolver instances (src/modules/). */
+  readonly moduleResolvers: readonly object[];
 }
 
 /**
  * The one place resolvers are wired: type-graphql asks this container for each resolver class and gets
  * an instance built with its services.
  */
-export function createResolvers(deps: ResolverDependencies): ContainerType {
+export function createResolvers(
+  deps: ResolverDependencies,
+  operations: readonly OperationPermission[],
+): ContainerType {
   const instances = new Map<unknown, object>([
     [MeResolver, new MeResolver()],
-    [PermissionsResolver, new PermissionsResolver()],
-    [IssueTokenResolver, new IssueTokenResolver(deps.minting, deps.users)],
+    [PermissionsResolver, new PermissionsResolver(operations)],
+    [IssueTokenResolver, new IssueTokenResolver(deps.minting, deps.users, deps.access)],
     [SessionResolver, new SessionResolver(deps.accounts)],
-    [UsersResolver, new UsersResolver(deps.users)],
-    [AuditResolver, new AuditResolver(deps.auditLog, deps.users)],
+    [UsersResolver, new UsersResolver(deps.users, deps.access)],
+    [AuditResolver, new AuditResolver(deps.auditLog)],
     [EventsResolver, new EventsResolver()],
+    ...deps.moduleResolvers.map((instance): [unknown, object] => [instance.constructor, instance]),
   ]);
   return { get: (resolverClass) => instances.get(resolverClass)! };
 }

@@ -1,7 +1,10 @@
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
-import { buildSchema, type ContainerType, type PubSub } from 'type-graphql';
+import { type BuildSchemaOptions, buildSchema, type ContainerType, type PubSub } from 'type-graphql';
+import { type ApiDefinition } from '../modules/api-definition';
 import { describeAccess, withAccessDirectives } from '../permissions/schema-annotations';
-import { RESOLVERS } from './resolvers';
+import { type ScopeClosure } from '../permissions/scope-hierarchy';
+import { publishedOperations } from './permissions.resolver';
+import { createResolvers, RESOLVERS, type ResolverDependencies } from './resolvers';
 
 /**
  * type-graphql refuses to build subscriptions without a topic-based PubSub, even when, as here, every
@@ -18,24 +21,45 @@ const NO_TOPICS: PubSub = {
 };
 
 /**
- * Builds the executable schema from the type-graphql classes.
+ * Builds the executable schema from the type-graphql classes of the API and its modules.
  * @param container hands type-graphql the resolver instances (resolvers.ts)
+ * @param closure the scope hierarchy, which each field's description states
  */
-export async function buildApiSchema(container: ContainerType): Promise<GraphQLSchema> {
+export async function buildApiSchema(
+  container: ContainerType,
+  api: ApiDefinition,
+  closure: ScopeClosure,
+): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: [...RESOLVERS],
+    // RESOLVERS is never empty, which type-graphql's NonEmptyArray cannot see through a spread.
+    resolvers: [
+      ...RESOLVERS,
+      ...api.modules.flatMap((module) => module.resolvers),
+    ] as BuildSchemaOptions['resolvers'],
     container,
     validate: false,
     pubSub: NO_TOPICS,
   });
-  // Each protected root field says what it requires, in every explorer and generated client.
-  return describeAccess(schema);
+  // Each guarded field says what it requires, in every explorer and generated client.
+  return describeAccess(schema, api.permissions, closure);
 }
 
 /**
  * The committed SDL: sorted, so it changes only when the schema does, with the permission map's
- * @authenticated / @requiresScopes on each root field.
+ * @authenticated / @requiresScopes / @policy on each guarded field.
  */
-export function printSortedSchema(schema: GraphQLSchema): string {
-  return withAccessDirectives(printSchema(lexicographicSortSchema(schema)), schema);
+export function printSortedSchema(schema: GraphQLSchema, api: ApiDefinition, closure: ScopeClosure): string {
+  return withAccessDirectives(printSchema(lexicographicSortSchema(schema)), api.permissions, closure);
+}
+
+/**
+ * The schema the server runs, its resolvers wired to `deps` (permissions not applied yet: rules.ts does),
+ * the `permissions` query answering from the same map and hierarchy.
+ */
+export async function buildWiredSchema(
+  deps: ResolverDependencies & { readonly api: ApiDefinition },
+  closure: ScopeClosure,
+): Promise<GraphQLSchema> {
+  const operations = publishedOperations(deps.api.permissions, closure);
+  return buildApiSchema(createResolvers(deps, operations), deps.api, closure);
 }

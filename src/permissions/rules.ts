@@ -2,8 +2,9 @@ import { type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import { applyMiddleware, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { allow, deny, type IRule, type IRules, rule, shield } from 'graphql-shield';
 import { type RequestContext } from '../request-context';
-import { accessRefusal, NOT_EXPOSED } from './access-check';
-import { type Access, OPEN_TYPES, ROOT_PERMISSIONS } from './permission-map';
+import { type AccessFacts, decide, type Decision, NOT_EXPOSED } from './decide';
+import { type PermissionMap } from './permission-map';
+import { type Policy } from './policy';
 
 type Rule = IRule | typeof allow;
 
@@ -14,48 +15,59 @@ export interface PermissionHooks {
   readonly traceCheck?: <T>(field: string, check: () => T) => T;
 }
 
-function ruleFor(access: Access, rules: Map<string, Rule>, hooks: PermissionHooks): Rule {
+function ruleFor(policy: Policy, name: string, facts: AccessFacts, hooks: PermissionHooks): Rule {
   const { onDenied, traceCheck } = hooks;
-  if (access.kind === 'public') return allow;
-  const name = `authenticated:${access.scopes.join(' ')}`;
-  // One rule per requirement: shield wants unique names, and its per-request cache is then shared too.
-  const known = rules.get(name);
-  if (known) return known;
-  // 'no_cache': the check is a few property reads, cheaper than shield's per-request cache
-  // (bench/README.md); it guards root fields only, so it runs at most once per root field.
-  const created = rule(name, { cache: 'no_cache' })((
-    _parent,
-    _args,
-    context: RequestContext,
-    info: GraphQLResolveInfo,
-  ) => {
-    const decide = () => {
-      const refusal = accessRefusal(access, context.identity);
-      if (!refusal) return true;
-      onDenied?.(`${info.parentType.name}.${info.fieldName}`);
-      return refusal;
-    };
-    return traceCheck ? traceCheck(`${info.parentType.name}.${info.fieldName}`, decide) : decide();
-  });
-  rules.set(name, created);
-  return created;
+  // 'no_cache': the token alone decides most fields in a few property reads, cheaper than shield's
+  // per-request cache (bench/README.md); what needs the database is read once per request by the facts.
+  return rule(name, { cache: 'no_cache' })(
+    (parent: unknown, args: Record<string, unknown>, context: RequestContext, info: GraphQLResolveInfo) => {
+      const settle = (decision: Decision) => {
+        if (!decision) return true;
+        onDenied?.(`${info.parentType.name}.${info.fieldName}`);
+        return decision;
+      };
+      const check = (): true | Error | Promise<true | Error> => {
+        const decision = decide(policy, { identity: context.identity, args, parent, context }, facts);
+        // A rule that throws becomes shield's fallback error (NOT_EXPOSED): a database failure while
+        // deciding is returned as itself instead (SERVICE_UNAVAILABLE).
+        return decision instanceof Promise
+          ? decision.then(settle, (error: unknown) =>
+              error instanceof Error ? error : new Error(String(error)),
+            )
+          : settle(decision);
+      };
+      return traceCheck ? traceCheck(`${info.parentType.name}.${info.fieldName}`, check) : check();
+    },
+  );
 }
 
 /**
  * Wraps `schema` in the graphql-shield middleware for the permission map, denying everything it does not
- * name. Fields whose rule is `allow` (public root fields, the open object types) are left unwrapped:
- * shield would otherwise put an async middleware, a promise per field, in front of every one of them,
- * which is most of the cost of a list query. Every other field keeps its rule, including the fallback deny.
+ * name. Fields whose policy is public, and the open object types, are left unwrapped: shield would
+ * otherwise put an async middleware, a promise per field, in front of every one of them, which is most of
+ * the cost of a list query. Every other field keeps its rule, including the fallback deny.
  */
-export function applyPermissions(schema: GraphQLSchema, hooks: PermissionHooks = {}): GraphQLSchema {
+export function applyPermissions(
+  schema: GraphQLSchema,
+  map: PermissionMap,
+  facts: AccessFacts,
+  hooks: PermissionHooks = {},
+): GraphQLSchema {
   const tree: Record<string, Rule | Record<string, Rule>> = {};
+  // One rule per distinct policy: shield wants unique names, and equal policies may share one.
   const rules = new Map<string, Rule>();
-  for (const [type, fields] of Object.entries(ROOT_PERMISSIONS)) {
+  for (const [type, fields] of Object.entries(map.fields)) {
     tree[type] = Object.fromEntries(
-      Object.entries(fields).map(([field, access]) => [field, ruleFor(access, rules, hooks)]),
+      Object.entries(fields).map(([field, policy]) => {
+        if (policy.kind === 'public') return [field, allow];
+        const key = JSON.stringify(policy);
+        let known = rules.get(key);
+        if (!known) rules.set(key, (known = ruleFor(policy, `policy-${rules.size}`, facts, hooks)));
+        return [field, known];
+      }),
     );
   }
-  for (const type of OPEN_TYPES) tree[type] = allow;
+  for (const type of map.openTypes) tree[type] = allow;
   const generated = shield(tree as IRules, {
     fallbackRule: deny,
     fallbackError: NOT_EXPOSED,
@@ -63,10 +75,10 @@ export function applyPermissions(schema: GraphQLSchema, hooks: PermissionHooks =
     allowExternalErrors: true,
   }).generate(schema) as Record<string, Record<string, unknown>>;
 
-  for (const type of OPEN_TYPES) delete generated[type];
-  for (const [type, fields] of Object.entries(ROOT_PERMISSIONS)) {
-    for (const [field, access] of Object.entries(fields)) {
-      if (access.kind === 'public') delete generated[type]?.[field];
+  for (const type of map.openTypes) delete generated[type];
+  for (const [type, fields] of Object.entries(map.fields)) {
+    for (const [field, policy] of Object.entries(fields)) {
+      if (policy.kind === 'public') delete generated[type]?.[field];
     }
   }
   return applyMiddleware(schema, generated as IMiddlewareTypeMap);

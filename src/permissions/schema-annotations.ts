@@ -1,37 +1,28 @@
 import { type GraphQLSchema, isObjectType, Kind, parse } from 'graphql';
-import { type Access, ROOT_PERMISSIONS, type RootType } from './permission-map';
+import { type PermissionMap } from './permission-map';
+import { type Policy } from './policy';
+import { policySentence, publishPolicy } from './publication';
+import { type ScopeClosure } from './scope-hierarchy';
 
 /*
  * The permission map, written into the schema so that clients see it before they are refused: a sentence in
- * each protected field's description (every explorer and Apollo Kotlin/iOS show it), and in the committed
- * SDL Apollo Federation's @authenticated / @requiresScopes, so that Apollo Router could enforce the same
- * rules in front of this API. The map stays the one source; these follow it.
+ * each guarded field's description (every explorer and Apollo Kotlin/iOS show it), and in the committed SDL
+ * Apollo Federation's @authenticated / @requiresScopes / @policy, so that Apollo Router could enforce the
+ * same rules in front of this API. The map stays the one source; these follow it.
  */
 
-/** "Requires authentication." or "Requires scope: admin." for a protected field; nothing for a public one. */
-export function accessSentence(access: Access): string | undefined {
-  if (access.kind === 'public') return undefined;
-  if (access.scopes.length === 0) return 'Requires authentication.';
-  const noun = access.scopes.length === 1 ? 'scope' : 'scopes';
-  return `Requires ${noun}: ${access.scopes.join(', ')}.`;
-}
-
-function rootTypeNames(schema: GraphQLSchema): Map<RootType, string | undefined> {
-  return new Map<RootType, string | undefined>([
-    ['Query', schema.getQueryType()?.name],
-    ['Mutation', schema.getMutationType()?.name],
-    ['Subscription', schema.getSubscriptionType()?.name],
-  ]);
-}
-
-/** Adds each root field's access sentence to its description, in place. */
-export function describeAccess(schema: GraphQLSchema): GraphQLSchema {
-  for (const [root, name] of rootTypeNames(schema)) {
-    const type = name === undefined ? undefined : schema.getType(name);
+/** Adds each guarded field's policy sentence to its description, in place. */
+export function describeAccess(
+  schema: GraphQLSchema,
+  map: PermissionMap,
+  closure: ScopeClosure,
+): GraphQLSchema {
+  for (const [typeName, policies] of Object.entries(map.fields)) {
+    const type = schema.getType(typeName);
     if (!isObjectType(type)) continue;
     for (const [fieldName, field] of Object.entries(type.getFields())) {
-      const access = ROOT_PERMISSIONS[root][fieldName];
-      const sentence = access && accessSentence(access);
+      const policy = policies[fieldName];
+      const sentence = policy && policySentence(policy, closure);
       if (!sentence) continue;
       field.description = field.description ? `${field.description}\n\n${sentence}` : sentence;
     }
@@ -39,16 +30,51 @@ export function describeAccess(schema: GraphQLSchema): GraphQLSchema {
   return schema;
 }
 
-/** `@authenticated`, or `@requiresScopes(scopes: [["admin"]])`: every listed scope, all required. */
-function directiveFor(access: Access): string | undefined {
-  if (access.kind === 'public') return undefined;
-  if (access.scopes.length === 0) return '@authenticated';
-  return `@requiresScopes(scopes: [[${access.scopes.map((scope) => JSON.stringify(scope)).join(', ')}]])`;
+/**
+ * The names `@policy` uses for what scopes cannot say; a Router's coprocessor would decide them:
+ * `owner:<argument>` (the argument is the caller's account id), `owner:<Resource>:<argument>`,
+ * `owner:parent:<property>`, `account:local` (a token this API issued) and `account:live` (its account
+ * active now, and still holding the scopes).
+ */
+function ownerPolicyName(policy: Policy & { kind: 'guarded' }): string | undefined {
+  const { owner } = policy;
+  if (!owner) return undefined;
+  if (owner.kind === 'argument') return `owner:${owner.argument}`;
+  if (owner.kind === 'resource') return `owner:${owner.resource}:${owner.argument}`;
+  return `owner:parent:${owner.property}`;
 }
 
-/** Federation 2.5's definitions of the two directives, imported through @link, so the SDL stands alone. */
+const quoted = (sets: ReadonlyArray<readonly string[]>) =>
+  `[${sets.map((set) => `[${set.map((item) => JSON.stringify(item)).join(', ')}]`).join(', ')}]`;
+
+/**
+ * The directives a field's policy becomes. Directives on one field must all pass, so:
+ * - scopes alone: `@requiresScopes` with the hierarchy expanded (`@authenticated` for any token), and
+ *   `@policy(policies: [["account:live"]])` when the account is checked too;
+ * - an owner alternative: `@authenticated` and one `@policy` holding both alternatives, since a Router's
+ *   `@requiresScopes` would refuse the owner: `[["owner:id", "account:live"], ["scope:users:read", …]]`.
+ */
+export function directivesFor(policy: Policy, closure: ScopeClosure): string[] {
+  if (policy.kind === 'public') return [];
+  const { anyOfScopes } = publishPolicy(policy, closure);
+  const account = policy.account === 'any' ? [] : [`account:${policy.account}`];
+  const ownerName = ownerPolicyName(policy);
+  if (ownerName) {
+    const alternatives = [
+      [ownerName, ...account],
+      ...anyOfScopes.map((set) => [...set.map((scope) => `scope:${scope}`), ...account]),
+    ];
+    return ['@authenticated', `@policy(policies: ${quoted(alternatives)})`];
+  }
+  const scopes = anyOfScopes.some((set) => set.length === 0)
+    ? '@authenticated'
+    : `@requiresScopes(scopes: ${quoted(anyOfScopes)})`;
+  return account.length > 0 ? [scopes, `@policy(policies: ${quoted([account])})`] : [scopes];
+}
+
+/** Federation 2.6's definitions of the three directives, imported through @link, so the SDL stands alone. */
 const FEDERATION_DEFINITIONS = `
-extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@authenticated", "@requiresScopes"])
+extend schema @link(url: "https://specs.apollo.dev/federation/v2.6", import: ["@authenticated", "@requiresScopes", "@policy"])
 
 directive @link(url: String, as: String, for: link__Purpose, import: [link__Import]) repeatable on SCHEMA
 
@@ -64,25 +90,26 @@ directive @authenticated on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENU
 directive @requiresScopes(scopes: [[federation__Scope!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
 
 scalar federation__Scope
+
+directive @policy(policies: [[federation__Policy!]!]!) on FIELD_DEFINITION | OBJECT | INTERFACE | SCALAR | ENUM
+
+scalar federation__Policy
 `;
 
 /**
- * The SDL with each root field carrying the directive its access needs, and the directives' definitions.
+ * The SDL with each guarded field carrying the directives its policy becomes, and their definitions.
  * @param sdl printed by graphql-js, which prints no applied directives
  */
-export function withAccessDirectives(sdl: string, schema: GraphQLSchema): string {
-  const roots = new Map([...rootTypeNames(schema)].flatMap(([root, name]) => (name ? [[name, root]] : [])));
+export function withAccessDirectives(sdl: string, map: PermissionMap, closure: ScopeClosure): string {
   // Where each directive goes: the end of its field's definition, found by parsing the printed text, which
   // is then edited in place so that graphql-js's layout stays as it is.
   const insertions: Array<[at: number, text: string]> = [];
   for (const definition of parse(sdl).definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
-    const root = roots.get(definition.name.value);
-    if (!root) continue;
     for (const field of definition.fields ?? []) {
-      const access = ROOT_PERMISSIONS[root][field.name.value];
-      const directive = access && directiveFor(access);
-      if (directive) insertions.push([field.loc!.end, ` ${directive}`]);
+      const policy = map.policyOf(definition.name.value, field.name.value);
+      const directives = policy ? directivesFor(policy, closure) : [];
+      if (directives.length > 0) insertions.push([field.loc!.end, ` ${directives.join(' ')}`]);
     }
   }
   let annotated = sdl;

@@ -13,7 +13,7 @@ import { type Authenticate } from '../auth/authenticate';
 import { ANONYMOUS, type Identity } from '../auth/identity';
 import { type RevocationRegistry } from '../auth/revocation-registry';
 import { type Config } from '../config';
-import { AuthError, type AuthFailureReason, QueryLimitError } from '../errors';
+import { AppError, AuthError, type AuthFailureReason, QueryLimitError } from '../errors';
 import { type LiveRoot } from '../graphql/events.resolver';
 import { type ClientInfo, type RequestContext } from '../request-context';
 import { documentBytes } from '../server/document-store';
@@ -24,6 +24,8 @@ import { auditEventStream } from './event-stream';
 import { formatErrors, prepare } from './subscribe-message';
 import { type Metrics } from '../observability/metrics';
 import { type ResolveOptions } from '../trusted-documents/resolve-operation';
+import { type AccessFacts } from '../permissions/decide';
+import { type PermissionMap } from '../permissions/permission-map';
 import { subscriptionAccess } from './subscription-access';
 import { trustedPayload } from './trusted-payload';
 
@@ -75,6 +77,9 @@ export interface SubscriptionServerDependencies {
   readonly metrics: Metrics;
   /** TRUSTED_DOCUMENTS when not off: a subscribe message is resolved (and refused) as an HTTP request is. */
   readonly trustedDocuments?: ResolveOptions;
+  /** The permission map and what its decisions read, as the HTTP path's shield rules have them. */
+  readonly permissions: PermissionMap;
+  readonly access: AccessFacts;
   readonly clock?: () => number;
 }
 
@@ -149,6 +154,7 @@ export function attachSubscriptions(
     }
   });
 
+  const gate = { schema: deps.schema, permissions: deps.permissions, facts: deps.access };
   const server = makeServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>({
     schema: deps.schema,
     connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
@@ -183,7 +189,7 @@ export function attachSubscriptions(
       connection.identity = identity;
       return true;
     },
-    onSubscribe: (ctx, _id, payload) => {
+    onSubscribe: async (ctx, _id, payload) => {
       const connection = connectionOf(ctx.extra.socket);
       if (Object.keys(ctx.subscriptions).length > settings.maxSubscriptionsPerSocket) {
         const limit = settings.maxSubscriptionsPerSocket;
@@ -197,17 +203,30 @@ export function attachSubscriptions(
       if (Array.isArray(trusted)) return trusted;
       const prepared = prepare(trusted ?? payload, deps, config.graphql.maxTokens, documents);
       if (!('document' in prepared)) return prepared;
-      const denied = subscriptionAccess(prepared.operation, connection.identity);
-      if (denied) {
-        deps.metrics.accessDenied(denied.field);
-        return [toGraphQLError(denied.refusal)];
-      }
       const contextValue: RequestContext = {
         identity: connection.identity,
         client: connection.client,
         requestId: connection.requestId,
         startedAt: performance.now(),
       };
+      let denied;
+      try {
+        denied = await subscriptionAccess(
+          gate,
+          prepared.args.document,
+          prepared.operation,
+          payload.variables ?? undefined,
+          { identity: connection.identity, context: contextValue },
+        );
+      } catch (error) {
+        // The database could not tell (the live-account check): SERVICE_UNAVAILABLE, as over HTTP.
+        if (error instanceof AppError) return [toGraphQLError(error)];
+        throw error;
+      }
+      if (denied) {
+        deps.metrics.accessDenied(denied.field);
+        return [toGraphQLError(denied.refusal)];
+      }
       return {
         ...prepared.args,
         schema: deps.schema,

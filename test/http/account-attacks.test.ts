@@ -165,7 +165,7 @@ describeEngines('accounts under attack', (database) => {
       });
       expect([more.status, more.body.errors?.[0]?.extensions]).toEqual([
         403,
-        { code: 'FORBIDDEN', requiredScopes: ['admin'], missingScopes: ['admin'] },
+        { code: 'FORBIDDEN', reason: 'CANNOT_GRANT', requiredScopes: ['admin'], missingScopes: ['admin'] },
       ]);
       const renamed = await issueToken(root.accessToken, { subject: jane.id, username: 'root', scopes: [] });
       expect(renamed.body.errors?.[0]?.extensions).toEqual({
@@ -207,7 +207,12 @@ describeEngines('accounts under attack', (database) => {
         const response = await execute(server.app, document, { userId: boss.id }, { token: accessToken });
         expect([response.status, response.body.errors?.[0]?.extensions]).toEqual([
           403,
-          { code: 'FORBIDDEN', requiredScopes: ['admin', 'superadmin'], missingScopes: ['superadmin'] },
+          {
+            code: 'FORBIDDEN',
+            reason: 'CANNOT_GRANT',
+            requiredScopes: ['admin', 'superadmin'],
+            missingScopes: ['superadmin'],
+          },
         ]);
       }
       expect((await login(boss.username)).status).toBe(200);

@@ -171,7 +171,7 @@ describe('accounts over HTTP', () => {
         1,
       );
       expect(response.body.errors).toMatchObject([
-        { path: ['issueToken'], extensions: { code: 'FORBIDDEN', missingScopes: ['admin'] } },
+        { path: ['issueToken'], extensions: { code: 'FORBIDDEN', missingScopes: ['tokens:issue'] } },
       ]);
       // It really ran: the session is gone.
       const refreshed = await execute(server.app, RefreshTokenDocument, {
@@ -253,9 +253,10 @@ describe('accounts over HTTP', () => {
     });
 
     it.each([
-      ['users', () => execute(server.app, UsersDocument, {}, { token: reader })],
+      ['users', 'users:read', () => execute(server.app, UsersDocument, {}, { token: reader })],
       [
         'createUser',
+        'users:write',
         () =>
           execute(
             server.app,
@@ -266,17 +267,23 @@ describe('accounts over HTTP', () => {
       ],
       [
         'setUserScopes',
+        'users:write',
         () =>
           execute(server.app, SetUserScopesDocument, { userId: 'x', scopes: ['admin'] }, { token: reader }),
       ],
-      ['disableUser', () => execute(server.app, DisableUserDocument, { userId: 'x' }, { token: reader })],
-    ])('refuses %s without the admin scope: 403 FORBIDDEN', async (_operation, call) => {
+      [
+        'disableUser',
+        'users:write',
+        () => execute(server.app, DisableUserDocument, { userId: 'x' }, { token: reader }),
+      ],
+    ])('refuses %s without its scope (%s, or admin): 403 FORBIDDEN', async (_operation, scope, call) => {
       const response = await call();
       expect(response.status).toBe(403);
       expect(response.body.errors?.[0]?.extensions).toEqual({
         code: 'FORBIDDEN',
-        requiredScopes: ['admin'],
-        missingScopes: ['admin'],
+        reason: 'SCOPE_MISSING',
+        requiredScopes: [scope],
+        missingScopes: [scope],
       });
     });
 

@@ -66,6 +66,7 @@ describe('issueToken over HTTP', () => {
         message: 'You cannot grant scopes you do not hold: superuser.',
         extensions: {
           code: 'FORBIDDEN',
+          reason: 'CANNOT_GRANT',
           requiredScopes: ['read', 'superuser'],
           missingScopes: ['superuser'],
         },
@@ -74,16 +75,21 @@ describe('issueToken over HTTP', () => {
     expect((await server.services.auditLog.page({ type: 'token.minted' }, 200)).events).toHaveLength(before);
   });
 
-  it('requires the admin scope: 403 with an insufficient_scope challenge', async () => {
+  it('requires tokens:issue (or admin): 403 with an insufficient_scope challenge', async () => {
     const response = await execute(server.app, IssueTokenDocument, { input }, { token: reader });
     expect(response.status).toBe(403);
     expect(response.headers['www-authenticate']).toBe(
-      'Bearer realm="graphql-jwt-api", error="insufficient_scope", scope="admin"',
+      'Bearer realm="graphql-jwt-api", error="insufficient_scope", scope="tokens:issue"',
     );
     expect(response.body.errors).toEqual([
       expect.objectContaining({
         path: ['issueToken'],
-        extensions: { code: 'FORBIDDEN', requiredScopes: ['admin'], missingScopes: ['admin'] },
+        extensions: {
+          code: 'FORBIDDEN',
+          reason: 'SCOPE_MISSING',
+          requiredScopes: ['tokens:issue'],
+          missingScopes: ['tokens:issue'],
+        },
       }),
     ]);
     expect(response.raw).not.toContain('Not Authorised');

@@ -1,6 +1,6 @@
 import { PermissionsDocument, MeDocument } from '../../clients/typescript/src/index';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
-import { ROOT_PERMISSIONS } from '../../src/permissions/permission-map';
+import { defineApi } from '../../src/modules/api-definition';
 
 describe('the server over HTTP', () => {
   let server: TestServer;
@@ -16,43 +16,39 @@ describe('the server over HTTP', () => {
     expect(response.json()).toEqual({ status: 'ok' });
   });
 
-  it('publishes the permission map it enforces, to anyone', async () => {
+  it('publishes the permission map it enforces, to anyone, with the hierarchy expanded', async () => {
     const response = await execute(server.app, PermissionsDocument);
     expect(response.status).toBe(200);
     const published = response.body.data!.permissions;
-    const fromMap = Object.entries(ROOT_PERMISSIONS).flatMap(([type, fields]) =>
-      Object.entries(fields)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([operation, access]) => ({
-          __typename: 'OperationPermission',
-          operation,
-          type: type.toUpperCase(),
-          requiresAuthentication: access.kind === 'authenticated',
-          requiredScopes: access.kind === 'authenticated' ? access.scopes : [],
-        })),
+    const { permissions } = defineApi();
+    expect(published.map(({ type, operation }) => `${type}.${operation}`).sort()).toEqual(
+      Object.entries(permissions.fields)
+        .flatMap(([type, fields]) => Object.keys(fields).map((field) => `${type.toUpperCase()}.${field}`))
+        .sort(),
     );
-    expect(published).toEqual(fromMap);
-    expect(published).toContainEqual({
+    const entry = (operation: string, type = 'QUERY') =>
+      published.find((candidate) => candidate.operation === operation && candidate.type === type);
+    expect(entry('me')).toEqual({
       __typename: 'OperationPermission',
       operation: 'me',
       type: 'QUERY',
       requiresAuthentication: true,
-      requiredScopes: [],
+      anyOfScopes: [[]],
+      owner: null,
+      account: 'ANY',
     });
-    expect(published).toContainEqual({
-      __typename: 'OperationPermission',
-      operation: 'login',
-      type: 'MUTATION',
-      requiresAuthentication: false,
-      requiredScopes: [],
+    expect(entry('login', 'MUTATION')).toMatchObject({ requiresAuthentication: false, anyOfScopes: [] });
+    expect(entry('issueToken', 'MUTATION')).toMatchObject({
+      anyOfScopes: [['admin'], ['tokens:issue']],
+      owner: null,
+      account: 'LIVE',
     });
-    expect(published).toContainEqual({
-      __typename: 'OperationPermission',
-      operation: 'issueToken',
-      type: 'MUTATION',
-      requiresAuthentication: true,
-      requiredScopes: ['admin'],
+    expect(entry('user')).toMatchObject({
+      anyOfScopes: [['admin'], ['users:read']],
+      owner: { description: 'the account named by `id`', argument: 'id', resource: null },
+      account: 'LIVE',
     });
+    expect(entry('logout', 'MUTATION')).toMatchObject({ anyOfScopes: [[]], account: 'LOCAL' });
   });
 
   it('answers 401 when a refused non-null field nulls the whole response', async () => {

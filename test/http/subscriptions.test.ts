@@ -124,7 +124,14 @@ describeEngines('subscriptions over WebSocket', (database) => {
     const plain = subscribe(open(session.accessToken).client, AUDIT);
     await plain.done;
     expect(plain.refused()).toMatchObject([
-      { extensions: { code: 'FORBIDDEN', requiredScopes: ['admin'], missingScopes: ['admin'] } },
+      {
+        extensions: {
+          code: 'FORBIDDEN',
+          reason: 'SCOPE_MISSING',
+          requiredScopes: ['audit:read'],
+          missingScopes: ['audit:read'],
+        },
+      },
     ]);
   });
 
@@ -250,12 +257,17 @@ describeEngines('subscriptions over WebSocket', (database) => {
   });
 
   it('lists the subscription fields in the permissions query', async () => {
-    const answer = await execute(server.app, '{ permissions { operation type requiredScopes } }');
+    const answer = await execute(server.app, '{ permissions { operation type anyOfScopes account } }');
     const listed = (answer.body.data as { permissions: Array<{ operation: string; type: string }> })
       .permissions;
     expect(listed.filter((entry) => entry.type === 'SUBSCRIPTION')).toEqual([
-      { operation: 'auditEvents', type: 'SUBSCRIPTION', requiredScopes: ['admin'] },
-      { operation: 'viewerEvents', type: 'SUBSCRIPTION', requiredScopes: [] },
+      {
+        operation: 'auditEvents',
+        type: 'SUBSCRIPTION',
+        anyOfScopes: [['admin'], ['audit:read']],
+        account: 'LIVE',
+      },
+      { operation: 'viewerEvents', type: 'SUBSCRIPTION', anyOfScopes: [[]], account: 'ANY' },
     ]);
   });
 });

@@ -93,8 +93,80 @@ describe('parseConfig', () => {
         },
         tracing: { otlpEndpoint: undefined, serviceName: 'graphql-jwt-api' },
       },
+      authorization: {
+        scopeHierarchy: {},
+        scopeClosure: new Map([
+          ['admin', ['audit:read', 'tokens:issue', 'tokens:revoke', 'users:read', 'users:write']],
+        ]),
+      },
       dataDir: '.data',
       warnings: [],
+    });
+  });
+
+  describe('SCOPE_HIERARCHY', () => {
+    it("adds the operator's implications to admin's, closed transitively", () => {
+      const { authorization } = parseConfig({
+        SCOPE_HIERARCHY:
+          '{"auditor":["audit:read"],"notes:admin":["notes:read","notes:write"],"ops":["notes:admin"],"admin":["notes:admin"]}',
+      });
+      expect(Object.fromEntries(authorization.scopeClosure)).toEqual({
+        admin: [
+          'audit:read',
+          'notes:admin',
+          'notes:read',
+          'notes:write',
+          'tokens:issue',
+          'tokens:revoke',
+          'users:read',
+          'users:write',
+        ],
+        auditor: ['audit:read'],
+        'notes:admin': ['notes:read', 'notes:write'],
+        ops: ['notes:admin', 'notes:read', 'notes:write'],
+      });
+    });
+
+    it.each([
+      [
+        'not JSON',
+        '{auditor: [audit:read]}',
+        'SCOPE_HIERARCHY: must be JSON, such as {"auditor":["audit:read"]}',
+      ],
+      [
+        'an array',
+        '["audit:read"]',
+        'SCOPE_HIERARCHY: must be a JSON object mapping each scope to the array of scopes it implies',
+      ],
+      [
+        'null',
+        'null',
+        'SCOPE_HIERARCHY: must be a JSON object mapping each scope to the array of scopes it implies',
+      ],
+      [
+        'a string value',
+        '{"auditor":"audit:read"}',
+        'SCOPE_HIERARCHY: "auditor" must map to an array of at most 64 scope tokens',
+      ],
+      [
+        'a bad implied scope',
+        '{"auditor":["audit read"]}',
+        'SCOPE_HIERARCHY: "auditor" must map to an array of at most 64 scope tokens',
+      ],
+      ['a bad key', '{"a b":["c"]}', 'SCOPE_HIERARCHY: "a b" is not a scope token (RFC 6749 §3.3)'],
+      [
+        'a cycle',
+        '{"a":["b"],"b":["c"],"c":["a"]}',
+        'SCOPE_HIERARCHY: scope hierarchy has a cycle: a -> b -> c -> a',
+      ],
+      ['a scope implying itself', '{"a":["a"]}', 'SCOPE_HIERARCHY: scope hierarchy has a cycle: a -> a'],
+      [
+        'a cycle through admin',
+        '{"users:read":["admin"]}',
+        'SCOPE_HIERARCHY: scope hierarchy has a cycle: admin -> users:read -> admin',
+      ],
+    ])('stops startup on %s, saying why', (_case, value, problem) => {
+      expect(problems({ SCOPE_HIERARCHY: value })).toEqual([problem]);
     });
   });
 

@@ -70,8 +70,12 @@ describe('stable error codes', () => {
     expect(unavailable.message).not.toContain('ECONNREFUSED');
     expect(toGraphQLError(new ForbiddenError('no', ['admin', 'read'], ['admin'])).extensions).toEqual({
       code: 'FORBIDDEN',
+      reason: 'SCOPE_MISSING',
       requiredScopes: ['admin', 'read'],
       missingScopes: ['admin'],
+    });
+    expect(toGraphQLError(new ForbiddenError('no', [], [], 'NOT_OWNER')).extensions).toMatchObject({
+      reason: 'NOT_OWNER',
     });
   });
 

@@ -1,12 +1,17 @@
 import { GraphQLObjectType, isObjectType } from 'graphql';
 import { buildApiSchema } from '../../src/graphql/schema';
-import { OPEN_TYPES, ROOT_PERMISSIONS } from '../../src/permissions/permission-map';
+import { defineApi } from '../../src/modules/api-definition';
+import { API_PERMISSIONS, buildPermissionMap } from '../../src/permissions/permission-map';
+import { authenticated, owner, ownerOnly, PUBLIC, requires } from '../../src/permissions/policy';
+import { closeHierarchy } from '../../src/permissions/scope-hierarchy';
+import { BUILT_IN_HIERARCHY } from '../../src/permissions/vocabulary';
 
 describe('the permission map', () => {
+  const api = defineApi();
   let types: Map<string, GraphQLObjectType>;
 
   beforeAll(async () => {
-    const schema = await buildApiSchema({ get: () => ({}) });
+    const schema = await buildApiSchema({ get: () => ({}) }, api, closeHierarchy(BUILT_IN_HIERARCHY));
     types = new Map(
       Object.values(schema.getTypeMap())
         .filter((type): type is GraphQLObjectType => isObjectType(type) && !type.name.startsWith('__'))
@@ -18,26 +23,60 @@ describe('the permission map', () => {
     'names every %s field, and nothing that does not exist',
     (root) => {
       const fields = Object.keys(types.get(root)!.getFields()).sort();
-      expect(Object.keys(ROOT_PERMISSIONS[root]).sort()).toEqual(fields);
+      expect(Object.keys(api.permissions.fields[root]!).sort()).toEqual(fields);
     },
   );
 
-  it('decides on every other object type on purpose', () => {
-    const roots = new Set(Object.keys(ROOT_PERMISSIONS));
-    const others = [...types.keys()].filter((name) => !roots.has(name)).sort();
-    expect([...OPEN_TYPES].sort()).toEqual(others);
+  it('decides on every other object type on purpose: open, or every field named', () => {
+    const guarded = new Set(Object.keys(api.permissions.fields));
+    const others = [...types.keys()].filter((name) => !guarded.has(name)).sort();
+    expect([...api.permissions.openTypes].sort()).toEqual(others);
+    for (const type of guarded) {
+      expect(Object.keys(api.permissions.fields[type]!).sort()).toEqual(
+        Object.keys(types.get(type)!.getFields()).sort(),
+      );
+    }
   });
 
-  it('guards what must be guarded', () => {
-    expect(ROOT_PERMISSIONS.Query.me).toEqual({ kind: 'authenticated', scopes: [] });
-    expect(ROOT_PERMISSIONS.Query.permissions).toEqual({ kind: 'public' });
-    expect(ROOT_PERMISSIONS.Mutation.issueToken).toEqual({ kind: 'authenticated', scopes: ['admin'] });
+  it('guards what must be guarded, with the narrowest scope and a live account for administration', () => {
+    expect(api.permissions.policyOf('Query', 'me')).toEqual(authenticated());
+    expect(api.permissions.policyOf('Query', 'permissions')).toEqual(PUBLIC);
+    expect(api.permissions.policyOf('Query', 'users')).toEqual(
+      requires({ anyOf: [['users:read']], account: 'live' }),
+    );
+    expect(api.permissions.policyOf('Query', 'user')).toEqual(
+      requires({ anyOf: [['users:read']], owner: owner.argument('id'), account: 'live' }),
+    );
+    expect(api.permissions.policyOf('Mutation', 'issueToken')).toEqual(
+      requires({ anyOf: [['tokens:issue']], account: 'live' }),
+    );
+    expect(api.permissions.policyOf('Subscription', 'auditEvents')).toEqual(
+      api.permissions.policyOf('Query', 'auditEvents'),
+    );
+    expect(api.permissions.policyOf('Query', 'nothing')).toBeUndefined();
+    expect(api.permissions.policyOf('Viewer', 'id')).toBeUndefined();
   });
 
   it('cannot be changed at run time', () => {
-    expect(Object.isFrozen(ROOT_PERMISSIONS.Query)).toBe(true);
+    expect(Object.isFrozen(api.permissions.fields.Query)).toBe(true);
     expect(() => {
-      (ROOT_PERMISSIONS.Query as Record<string, unknown>).me = { kind: 'public' };
+      (api.permissions.fields.Query as Record<string, unknown>).me = PUBLIC;
     }).toThrow(TypeError);
+    expect(Object.isFrozen(api.permissions.policyOf('Query', 'users'))).toBe(true);
+  });
+
+  it('refuses a field declared twice, and a type both open and guarded', () => {
+    expect(() =>
+      buildPermissionMap(API_PERMISSIONS, { fields: { Query: { me: PUBLIC } }, openTypes: [] }),
+    ).toThrow('Query.me is declared twice');
+    expect(() =>
+      buildPermissionMap(API_PERMISSIONS, { fields: { Viewer: { id: PUBLIC } }, openTypes: [] }),
+    ).toThrow('Viewer is both open and guarded');
+  });
+
+  it('refuses policies that say nothing', () => {
+    expect(() => requires({ anyOf: [] })).toThrow();
+    expect(() => requires({ anyOf: [[]] })).toThrow();
+    expect(ownerOnly(owner.resource('Note', 'id')).anyOf).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ function token(overrides: Partial<VerifiedToken> = {}): VerifiedToken {
     subject: 'user-1',
     username: 'jane',
     scopes: [],
+    grantedScopes: new Set(),
     expiresAt: new Date(T + 60_000),
     tokenId: 'jti-1',
     keyId: 'k',

@@ -1,8 +1,7 @@
 import { extendSchema, graphql, type GraphQLSchema, parse } from 'graphql';
 import { ANONYMOUS, type Identity } from '../../src/auth/identity';
 import { loadRuntime, type Services, startServices } from '../../src/bootstrap';
-import { createResolvers } from '../../src/graphql/resolvers';
-import { buildApiSchema } from '../../src/graphql/schema';
+import { buildWiredSchema } from '../../src/graphql/schema';
 import { applyPermissions } from '../../src/permissions/rules';
 import { createLogger } from '../../src/logger';
 import { TEST_ENV } from '../fixtures/keys';
@@ -10,13 +9,14 @@ import { TEST_ENV } from '../fixtures/keys';
 // The account behind the tokens: administrative fields check the caller against the database.
 let adminId = '';
 
-const user = (scopes: string[]): Identity => ({
+const user = (scopes: string[], granted = scopes): Identity => ({
   authenticated: true,
   issuer: 'graphql-jwt-api',
   local: true,
   subject: adminId,
   username: 'Jane',
   scopes,
+  grantedScopes: new Set(granted),
   expiresAt: new Date(0),
   tokenId: undefined,
   actor: undefined,
@@ -34,21 +34,25 @@ describe('shield rules from the permission map', () => {
     services = await startServices(runtime, logger);
     const ops = { username: 'ops', password: 'a long admin password', scopes: ['admin'] };
     adminId = (await services.users.createUser(ops, {})).id;
-    const api = await buildApiSchema(createResolvers({ ...services, logger }));
+    const api = await buildWiredSchema({ ...services, logger }, runtime.config.authorization.scopeClosure);
     // The real schema plus one field that nobody put in the permission map.
-    schema = applyPermissions(extendSchema(api, parse('extend type Query { secret: String }')));
+    schema = applyPermissions(
+      extendSchema(api, parse('extend type Query { secret: String }')),
+      services.api.permissions,
+      services.access,
+    );
   });
   afterAll(() => services.close());
 
   const run = (source: string, identity: Identity) =>
     graphql({ schema, source, rootValue: { secret: 'nobody allowed this' }, contextValue: { identity } });
 
-  it('denies a field the map does not name, with FORBIDDEN and never "Not Authorised!"', async () => {
+  it('denies a field the map does not name, with FORBIDDEN NOT_EXPOSED and never "Not Authorised!"', async () => {
     const result = await run('{ secret }', user(['admin']));
     expect(result.data).toEqual({ secret: null });
-    expect(result.errors?.map((error) => [error.message, error.extensions.code])).toEqual([
-      ['This field is not available.', 'FORBIDDEN'],
-    ]);
+    expect(
+      result.errors?.map((error) => [error.message, error.extensions.code, error.extensions.reason]),
+    ).toEqual([['This field is not available.', 'FORBIDDEN', 'NOT_EXPOSED']]);
   });
 
   it('allows public fields to anonymous callers', async () => {
@@ -71,16 +75,29 @@ describe('shield rules from the permission map', () => {
     );
     expect(reader.errors?.[0]?.extensions).toEqual({
       code: 'FORBIDDEN',
-      requiredScopes: ['admin'],
-      missingScopes: ['admin'],
+      reason: 'SCOPE_MISSING',
+      requiredScopes: ['tokens:issue'],
+      missingScopes: ['tokens:issue'],
     });
+  });
+
+  it('reads the expanded scopes the token was verified with, never the raw claim', async () => {
+    // `admin` alone in the claim, expanded at verification: the rule reads the expansion.
+    const result = await run(
+      '{ users(first: 1) { nodes { username } } }',
+      user(['admin'], ['admin', 'users:read']),
+    );
+    expect(result.errors).toBeUndefined();
+    const unexpanded = await run('{ users(first: 1) { nodes { username } } }', user(['admin'], ['admin']));
+    expect(unexpanded.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'SCOPE_MISSING' });
   });
 
   it('passes errors thrown by resolvers through instead of replacing them', async () => {
     const result = await run(
       'mutation { issueToken(input: { subject: "x", username: "x", scopes: ["root"] }) { accessToken } }',
-      user(['admin']),
+      user(['admin'], ['admin', 'tokens:issue']),
     );
     expect(result.errors?.[0]?.message).toBe('You cannot grant scopes you do not hold: root.');
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', reason: 'CANNOT_GRANT' });
   });
 });

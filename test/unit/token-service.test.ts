@@ -129,6 +129,15 @@ describe('token service: verifying (RFC 8725)', () => {
       subject: '4',
       username: 'Jane',
       scopes: ['admin'],
+      // Expanded once, here: admin implies the API's own scopes (SCOPE_HIERARCHY adds an operator's).
+      grantedScopes: new Set([
+        'admin',
+        'audit:read',
+        'tokens:issue',
+        'tokens:revoke',
+        'users:read',
+        'users:write',
+      ]),
       expiresAt: issued.expiresAt,
       tokenId: issued.tokenId,
       keyId: '2026-11',

@@ -18,9 +18,19 @@ export type Scalars = {
   DateTimeISO: { input: string; output: string; }
   /** The `JSONObject` scalar type represents JSON objects as specified by [ECMA-404](http://www.ecma-international.org/publications/files/ECMA-ST/ECMA-404.pdf). */
   JSONObject: { input: Record<string, unknown>; output: Record<string, unknown>; }
+  federation__Policy: { input: string; output: string; }
   federation__Scope: { input: string; output: string; }
   link__Import: { input: string; output: string; }
 };
+
+/** Which tokens qualify for an operation at all. */
+export type AccountRequirement =
+  /** Any verified token: this API's or a trusted issuer's. */
+  | 'ANY'
+  /** A token this API issued, whose account is active now and still holds the scopes that let it in (checked against the database on every request). */
+  | 'LIVE'
+  /** A token this API issued. */
+  | 'LOCAL';
 
 /** One entry of the security audit trail. Never holds a password or a token. */
 export type AuditEvent = {
@@ -112,31 +122,31 @@ export type Mutation = {
   /**
    * Changes the password, ends every other session, revokes every access token issued so far and returns a fresh session for the caller.
    *
-   * Requires authentication.
+   * Requires authentication, with a token issued by this API.
    */
   changePassword?: Maybe<AuthPayload>;
   /**
    * Creates a user. Only scopes the caller holds can be granted.
    *
-   * Requires scope: admin.
+   * Requires scope users:write (admin implies it). Checked against the caller's account now: it must be active and still hold the scope.
    */
   createUser?: Maybe<User>;
   /**
    * Disables a user and ends all their sessions. Not yourself, nor anyone holding a scope you lack.
    *
-   * Requires scope: admin.
+   * Requires scope users:write (admin implies it). Checked against the caller's account now: it must be active and still hold the scope.
    */
   disableUser?: Maybe<User>;
   /**
    * Lets a disabled user log in again. Not yourself, nor anyone holding a scope you lack.
    *
-   * Requires scope: admin.
+   * Requires scope users:write (admin implies it). Checked against the caller's account now: it must be active and still hold the scope.
    */
   enableUser?: Maybe<User>;
   /**
    * Mints a short-lived token for a service or user, naming the caller as its minter (`act`). Only scopes the caller's account holds now can be granted, and a user subject gets none it lacks.
    *
-   * Requires scope: admin.
+   * Requires scope tokens:issue (admin implies it). Checked against the caller's account now: it must be active and still hold the scope.
    */
   issueToken?: Maybe<IssuedToken>;
   /** Signs in with a username and password. */
@@ -144,7 +154,7 @@ export type Mutation = {
   /**
    * Ends the session of this refresh token, and its access tokens on every instance within a second (they answer TOKEN_REVOKED). Another user's refresh token is left alone, with the same answer.
    *
-   * Requires authentication.
+   * Requires authentication, with a token issued by this API.
    */
   logout?: Maybe<Scalars['Boolean']['output']>;
   /** Exchanges a refresh token for a new access token and a new refresh token. The old one stops working; presenting it again ends the session (REFRESH_TOKEN_REUSED). */
@@ -152,19 +162,19 @@ export type Mutation = {
   /**
    * Ends every session of the caller and revokes every access token issued to it so far; returns how many sessions were live.
    *
-   * Requires authentication.
+   * Requires authentication, with a token issued by this API.
    */
   revokeAllSessions?: Maybe<Scalars['Int']['output']>;
   /**
    * Revokes one minted token by its id (`IssuedToken.tokenId`, the `jti`) on every instance within a second: it then answers TOKEN_REVOKED.
    *
-   * Requires scope: admin.
+   * Requires scope tokens:revoke (admin implies it). Checked against the caller's account now: it must be active and still hold the scope.
    */
   revokeToken?: Maybe<Scalars['Boolean']['output']>;
   /**
    * Replaces a user's scopes. Every scope added or removed must be one the caller holds.
    *
-   * Requires scope: admin.
+   * Requires scope users:write (admin implies it). Checked against the caller's account now: it must be active and still hold the scope.
    */
   setUserScopes?: Maybe<User>;
 };
@@ -225,9 +235,17 @@ export type MutationSetUserScopesArgs = {
 /** What one root operation requires, read from the map the server enforces. */
 export type OperationPermission = {
   __typename?: 'OperationPermission';
+  account: AccountRequirement;
+  /** Any one of these sets lets a caller in when its token grants every scope of the set, with the scope hierarchy expanded (`[["admin"], ["users:read"]]`). `[[]]`: any token; `[]`: scopes alone never do (owner only) or the operation is public. */
+  anyOfScopes: Array<Array<Scalars['String']['output']>>;
   /** The root field name, e.g. "me". */
   operation: Scalars['String']['output'];
-  /** Every one of these scopes is required. */
+  /** Who may use it without the scopes. */
+  owner?: Maybe<OwnerAlternative>;
+  /**
+   * The operation's first scope set as the permission map declares it, before the hierarchy.
+   * @deprecated Use anyOfScopes: an operation may accept several sets of scopes, or its owner.
+   */
   requiredScopes: Array<Scalars['String']['output']>;
   requiresAuthentication: Scalars['Boolean']['output'];
   type: OperationType;
@@ -238,6 +256,17 @@ export type OperationType =
   | 'MUTATION'
   | 'QUERY'
   | 'SUBSCRIPTION';
+
+/** The owner alternative of an operation: its owner may use it without the scopes. */
+export type OwnerAlternative = {
+  __typename?: 'OwnerAlternative';
+  /** The argument naming the account (or, with `resource`, the resource) it concerns. */
+  argument?: Maybe<Scalars['String']['output']>;
+  /** In words: "the account named by `id`". */
+  description: Scalars['String']['output'];
+  /** The kind of resource `argument` names, whose owner is looked up (e.g. "Note"). */
+  resource?: Maybe<Scalars['String']['output']>;
+};
 
 /** Cursor pagination state. */
 export type PageInfo = {
@@ -252,7 +281,7 @@ export type Query = {
   /**
    * The security audit trail, newest first, a page at a time (at most 200).
    *
-   * Requires scope: admin.
+   * Requires scope audit:read (admin implies it). Checked against the caller's account now: it must be active and still hold the scope.
    */
   auditEvents: AuditEventPage;
   /**
@@ -264,9 +293,15 @@ export type Query = {
   /** Every root query, mutation and subscription with what it requires: the same map the server enforces. */
   permissions: Array<OperationPermission>;
   /**
+   * One account: your own, or (with users:read) anyone's; null when no account has this id. Anyone else is refused (FORBIDDEN, NOT_OWNER) whatever the id, so the answer never tells whether it exists.
+   *
+   * Requires being the account named by `id`, or scope users:read (admin implies it). Checked against the caller's account now: it must be active and still hold the scope.
+   */
+  user?: Maybe<User>;
+  /**
    * Users ordered by username, a page at a time (at most 100).
    *
-   * Requires scope: admin.
+   * Requires scope users:read (admin implies it). Checked against the caller's account now: it must be active and still hold the scope.
    */
   users: UserPage;
 };
@@ -276,6 +311,11 @@ export type QueryAuditEventsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<AuditEventFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryUserArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -289,7 +329,7 @@ export type Subscription = {
   /**
    * A live tail of the security audit trail, from every instance, narrowed by `filter` (its `since` is ignored).
    *
-   * Requires scope: admin.
+   * Requires scope audit:read (admin implies it). Checked against the caller's account now: it must be active and still hold the scope.
    */
   auditEvents: AuditEvent;
   /**
@@ -383,7 +423,7 @@ export type MeQuery = { __typename?: 'Query', me: { __typename: 'Viewer', id: st
 export type PermissionsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type PermissionsQuery = { __typename?: 'Query', permissions: Array<{ __typename: 'OperationPermission', operation: string, type: OperationType, requiresAuthentication: boolean, requiredScopes: Array<string> }> };
+export type PermissionsQuery = { __typename?: 'Query', permissions: Array<{ __typename: 'OperationPermission', operation: string, type: OperationType, requiresAuthentication: boolean, anyOfScopes: Array<Array<string>>, account: AccountRequirement, owner?: { __typename: 'OwnerAlternative', description: string, argument?: string | null, resource?: string | null } | null }> };
 
 export type SessionFragment = { __typename: 'AuthPayload', accessToken: string, tokenType: string, expiresAt: string, refreshToken: string, refreshTokenExpiresAt: string, viewer: { __typename: 'Viewer', id: string, username: string, scopes: Array<string>, greeting: string } };
 
@@ -479,7 +519,7 @@ export const AuditEventsDocument = {"__meta__":{"hash":"ab37507b47595373f9001edb
 export const IssueTokenDocument = {"__meta__":{"hash":"99c58af1c70ff563b69e90bf9b31427210eb16fff8fee9585133226f825d4b55"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"IssueToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"IssueTokenInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"issueToken"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"tokenType"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"tokenId"}}]}}]}}]} as unknown as DocumentNode<IssueTokenMutation, IssueTokenMutationVariables>;
 export const RevokeTokenDocument = {"__meta__":{"hash":"1eb197454bdff04dbfa7163ade36f32fde80accdd8ab6d7a163a0c0b5707bd01"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevokeToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tokenId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revokeToken"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"tokenId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tokenId"}}}]}]}}]} as unknown as DocumentNode<RevokeTokenMutation, RevokeTokenMutationVariables>;
 export const MeDocument = {"__meta__":{"hash":"482ad98f12e7b6290d425f3d77e35005b648d810376bf16a44f2dd969edb673c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"me"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"greeting"}},{"kind":"Field","name":{"kind":"Name","value":"tokenExpiresAt"}}]}}]}}]} as unknown as DocumentNode<MeQuery, MeQueryVariables>;
-export const PermissionsDocument = {"__meta__":{"hash":"ff29830501813f19c2795e33eb7f7b18b67696e374909cd5e615c253d2b8d01c"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Permissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"permissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"requiresAuthentication"}},{"kind":"Field","name":{"kind":"Name","value":"requiredScopes"}}]}}]}}]} as unknown as DocumentNode<PermissionsQuery, PermissionsQueryVariables>;
+export const PermissionsDocument = {"__meta__":{"hash":"8736434346528bbd5f6138c203010ddce6fe4f472098a6ee349e3c0a6943ee81"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Permissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"permissions"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"operation"}},{"kind":"Field","name":{"kind":"Name","value":"type"}},{"kind":"Field","name":{"kind":"Name","value":"requiresAuthentication"}},{"kind":"Field","name":{"kind":"Name","value":"anyOfScopes"}},{"kind":"Field","name":{"kind":"Name","value":"owner"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"description"}},{"kind":"Field","name":{"kind":"Name","value":"argument"}},{"kind":"Field","name":{"kind":"Name","value":"resource"}}]}},{"kind":"Field","name":{"kind":"Name","value":"account"}}]}}]}}]} as unknown as DocumentNode<PermissionsQuery, PermissionsQueryVariables>;
 export const LoginDocument = {"__meta__":{"hash":"42ea6d087440c502fc42feca8570eb4270b94d8e6dbebc6c2784da76289f9db6"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Login"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"username"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"password"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"login"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"username"},"value":{"kind":"Variable","name":{"kind":"Name","value":"username"}}},{"kind":"Argument","name":{"kind":"Name","value":"password"},"value":{"kind":"Variable","name":{"kind":"Name","value":"password"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"Session"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Session"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"tokenType"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshTokenExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"greeting"}}]}}]}}]} as unknown as DocumentNode<LoginMutation, LoginMutationVariables>;
 export const RefreshTokenDocument = {"__meta__":{"hash":"2f6855bda50625170935a3070ed4c89fabd086734fda6e98d2e9081d71d91f16"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RefreshToken"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"refreshToken"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"refreshToken"},"value":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"FragmentSpread","name":{"kind":"Name","value":"Session"}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"Session"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AuthPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"accessToken"}},{"kind":"Field","name":{"kind":"Name","value":"tokenType"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"refreshToken"}},{"kind":"Field","name":{"kind":"Name","value":"refreshTokenExpiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"greeting"}}]}}]}}]} as unknown as DocumentNode<RefreshTokenMutation, RefreshTokenMutationVariables>;
 export const LogoutDocument = {"__meta__":{"hash":"44df27831b2e811e41361abb45896fc013bf9f0e37f54ae93fdb75c2c1f24da5"},"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"Logout"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"logout"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"refreshToken"},"value":{"kind":"Variable","name":{"kind":"Name","value":"refreshToken"}}}]}]}}]} as unknown as DocumentNode<LogoutMutation, LogoutMutationVariables>;
