@@ -29,7 +29,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts'],
+    files: ['test/**/*.ts', 'examples/**/*.test.ts'],
     rules: {
       // expect.any() and asymmetric matchers are typed `any` by jest.
       '@typescript-eslint/no-unsafe-assignment': 'off',

@@ -21,6 +21,8 @@ export interface Metrics {
   jwksFetch(issuer: string, outcome: 'ok' | 'error'): void;
   /** Report the PostgreSQL pool's use at each scrape. */
   watchPool(pool: Pool): void;
+  /** Report, at each scrape, the open WebSockets and the subscriptions they run (started, not refused). */
+  watchSubscriptions(read: () => { readonly sockets: number; readonly subscriptions: number }): void;
 }
 
 const nothing = () => undefined;
@@ -34,4 +36,5 @@ export const NO_METRICS: Metrics = {
   databaseError: nothing,
   jwksFetch: nothing,
   watchPool: nothing,
+  watchSubscriptions: nothing,
 };

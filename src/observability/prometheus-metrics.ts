@@ -108,6 +108,25 @@ export class PrometheusMetrics implements Metrics {
     });
   }
 
+  watchSubscriptions(read: () => { readonly sockets: number; readonly subscriptions: number }): void {
+    new Gauge({
+      name: 'websocket_connections',
+      help: 'Open GraphQL WebSockets',
+      registers: [this.registry],
+      collect() {
+        this.set(read().sockets);
+      },
+    });
+    new Gauge({
+      name: 'graphql_subscriptions',
+      help: 'Subscriptions running on the open WebSockets (started: refused ones are not counted)',
+      registers: [this.registry],
+      collect() {
+        this.set(read().subscriptions);
+      },
+    });
+  }
+
   graphqlRequest(operation: string | null, outcome: RequestOutcome, seconds: number): void {
     const label = operation === null ? 'anonymous' : this.operationNames.valueOf(operation);
     let series = this.requestSeries.get(label);

@@ -109,26 +109,27 @@ async function decideWithFacts(
 ): Promise<Decision> {
   const { identity } = request;
   let refusal: ForbiddenError | undefined;
-  if (byScopes) {
-    // Only `live` policies get here: the token's scopes must still be the account's.
+  if (policy.account === 'live') {
+    // Whichever alternative lets the caller in, a live policy needs its account active now: read first.
     const account = await facts.account(request);
     if (!account?.active) return accountInactive(closest(policy.anyOf, identity.grantedScopes).required);
-    const heldNow = policy.anyOf.some(
-      (set) => holdsAll(identity.grantedScopes, set) && holdsAll(account.grantedScopes, set),
-    );
-    if (heldNow) return undefined;
-    const { required, missing } = closest(policy.anyOf, account.grantedScopes);
-    refusal = new ForbiddenError(
-      `Your account no longer holds: ${missing.join(', ')}.`,
-      required,
-      missing,
-      'ACCOUNT_SCOPE_MISSING',
-    );
+    if (byScopes) {
+      // The token's scopes must still be the account's.
+      const heldNow = policy.anyOf.some(
+        (set) => holdsAll(identity.grantedScopes, set) && holdsAll(account.grantedScopes, set),
+      );
+      if (heldNow) return undefined;
+      const { required, missing } = closest(policy.anyOf, account.grantedScopes);
+      refusal = new ForbiddenError(
+        `Your account no longer holds: ${missing.join(', ')}.`,
+        required,
+        missing,
+        'ACCOUNT_SCOPE_MISSING',
+      );
+    }
   }
   if (policy.owner && identity.local && (await ownerOf(policy.owner, request, facts)) === identity.subject) {
-    if (policy.account !== 'live') return undefined;
-    const account = await facts.account(request);
-    return account?.active ? undefined : accountInactive([]);
+    return undefined;
   }
   return refusal ?? scopeRefusal(policy, identity.grantedScopes);
 }

@@ -1,7 +1,7 @@
 import {
   type DocumentNode,
   type ExecutionArgs,
-  type GraphQLError,
+  GraphQLError,
   type GraphQLFormattedError,
   Kind,
   type OperationDefinitionNode,
@@ -16,6 +16,7 @@ import { type LRUCache } from 'lru-cache';
 import { type Logger } from 'pino';
 import { AppError, errorSpec } from '../errors';
 import { appErrorOf, toGraphQLError } from '../server/graphql-error';
+import { unstorableVariables } from '../server/storable-text';
 
 /*
  * What a subscribe message becomes before it runs, as an HTTP request does: a parsed, validated
@@ -58,7 +59,15 @@ export function prepare(
     } catch (error) {
       return [toGraphQLError(new AppError('BAD_REQUEST', (error as Error).message))];
     }
-    const errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
+    let errors: readonly GraphQLError[];
+    try {
+      errors = validate(deps.schema, document, [...specifiedRules, ...deps.validationRules]);
+    } catch (error) {
+      // graphql-js 16's single-field rule collects fields without variables and throws, rather than
+      // reports, for `@include(if: $var)` whose variable has only a default: the client's document is at fault.
+      if (!(error instanceof GraphQLError)) throw error;
+      return [toGraphQLError(new AppError('BAD_USER_INPUT', error.message))];
+    }
     if (errors.length > 0)
       return errors.map((error) =>
         toGraphQLError(
@@ -69,6 +78,8 @@ export function prepare(
       );
     documents?.set(payload.query, document);
   }
+  const refusal = unstorableVariables(payload.variables);
+  if (refusal) return [toGraphQLError(refusal)];
   const operations = document.definitions.filter(
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   );

@@ -64,6 +64,8 @@ interface Connection {
   expiresAt: number | undefined;
   /** Answered the last ping (heartbeat). */
   alive: boolean;
+  /** graphql-ws's subscriptions of the socket, by id: null while one is being prepared. */
+  subscriptions: Readonly<Record<string, unknown>> | undefined;
 }
 
 export interface SubscriptionServerDependencies {
@@ -154,6 +156,14 @@ export function attachSubscriptions(
     }
   });
 
+  // Counted when scraped, not per message: a socket's own map says which subscriptions run.
+  deps.metrics.watchSubscriptions(() => {
+    let subscriptions = 0;
+    for (const { subscriptions: running } of connections.values()) {
+      for (const id in running) if (running[id] != null) subscriptions += 1;
+    }
+    return { sockets: connections.size, subscriptions };
+  });
   const gate = { schema: deps.schema, permissions: deps.permissions, facts: deps.access };
   const server = makeServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>({
     schema: deps.schema,
@@ -187,6 +197,7 @@ export function attachSubscriptions(
         connection.expiresAt = identity.expiresAt.getTime();
       }
       connection.identity = identity;
+      connection.subscriptions = ctx.subscriptions;
       return true;
     },
     onSubscribe: async (ctx, _id, payload) => {
@@ -275,6 +286,7 @@ export function attachSubscriptions(
       userKey: undefined,
       expiresAt: undefined,
       alive: true,
+      subscriptions: undefined,
     };
     connections.set(socket, connection);
     count(perAddress, address, 1);

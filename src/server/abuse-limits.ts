@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { type Config } from '../config';
 import { type QueryLimit, QueryLimitError } from '../errors';
 import { onePasswordCheck } from './one-password-check';
+import { storableText } from './storable-text';
 
 /** Reports a refusal as a validation error whose original error carries our stable code. */
 function refuse(limit: QueryLimit, message: string): GraphQLArmorRejectCallback {
@@ -46,7 +47,8 @@ export function abuseProtection(limits: Config['graphql']) {
     maxTokens: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();
-  return { plugins, validationRules: [...validationRules, onePasswordCheck] };
+  // storableText is no abuse limit, but a rule every document must pass on every transport, as these are.
+  return { plugins, validationRules: [...validationRules, onePasswordCheck, storableText] };
 }
 
 /**

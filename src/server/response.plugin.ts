@@ -5,10 +5,12 @@ import { type Metrics } from '../observability/metrics';
 import { type Tracing } from '../observability/tracing-hooks';
 import { requestLog, requestOutcome } from './request-log';
 import { responseStatus } from './response-status';
+import { refusedVariables, unstorableVariables } from './storable-text';
 
 /**
- * Our one Apollo request plugin: the response's HTTP status and headers (response-status.ts), then the
- * request's log line (request-log.ts), which records the status the client gets. One shared listener with
+ * Our one Apollo request plugin: variables holding text no database can store are refused before execution
+ * (storable-text.ts), then the response's HTTP status and headers (response-status.ts), then the request's
+ * log line (request-log.ts), which records the status the client gets. One shared listener with
  * synchronous hooks, because Apollo awaits every hook of every listener on every request (the cost of a
  * second listener is measured in bench/README.md).
  */
@@ -24,6 +26,10 @@ export function responsePlugin(
     onDatabaseUnavailable: () => metrics.databaseError(),
   });
   const listener: GraphQLRequestListener<RequestContext> = {
+    didResolveOperation: async ({ request }) => {
+      const refusal = unstorableVariables(request.variables);
+      if (refusal) throw refusedVariables(refusal);
+    },
     didEncounterErrors: async (context) => onErrors(context),
     willSendResponse: async (context) => {
       setStatus(context);

@@ -8,6 +8,8 @@ import { type Tracing } from '../../src/observability/tracing-hooks';
 import { type TokenService } from '../../src/auth/token-service';
 import { createLogger } from '../../src/logger';
 import { createServer } from '../../src/server';
+import { defineApi } from '../../src/modules/api-definition';
+import { type ApiModule } from '../../src/modules/api-module';
 import { TEST_ENV } from '../fixtures/keys';
 import { type TestDatabase } from './databases';
 
@@ -33,6 +35,8 @@ export interface TestServerOptions {
   readonly onQuery?: () => void;
   /** Spans for requests, tokens, permission checks and queries (the tracing test passes one). */
   readonly tracing?: Tracing;
+  /** Domain modules, as if listed in src/modules/registered-modules.ts (the registered ones by default). */
+  readonly modules?: readonly ApiModule[];
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -47,6 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     tracing: options.tracing,
     ...(options.clock && { clock: options.clock }),
     ...(options.onQuery && { onQuery: options.onQuery }),
+    ...(options.modules && { api: defineApi(options.modules) }),
   });
   const app = await createServer(runtime.config, {
     logger,

@@ -1,67 +1,13 @@
-import { type Client, createClient } from 'graphql-ws';
+import { type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { LoginDocument, LogoutDocument, SetUserScopesDocument } from '../../clients/typescript/src/index';
 import { describeEngines } from '../helpers/databases';
 import { execute, startTestServer, startTestServerOn, type TestServer } from '../helpers/server';
+import { connect, subscribe, until } from '../helpers/websocket';
 
 const PASSWORD = 'correct horse battery';
 const VIEWER = 'subscription { viewerEvents { type sessionId } }';
 const AUDIT = 'subscription($f: AuditEventFilter) { auditEvents(filter: $f) { type username } }';
-
-interface Closed {
-  readonly code: number;
-  readonly reason: string;
-}
-
-/** A graphql-ws client that never retries, and the close event of its socket. */
-function connect(url: string, token?: string, params?: Record<string, unknown>) {
-  let onClosed: (closed: Closed) => void = () => undefined;
-  const closed = new Promise<Closed>((resolve) => (onClosed = resolve));
-  const client = createClient({
-    url,
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-    lazy: false,
-    // The close is what the tests look at; the client's default would print it to the console too.
-    onNonLazyError: () => undefined,
-    connectionParams: params ?? (token ? { Authorization: `Bearer ${token}` } : {}),
-    on: {
-      closed: (event) => {
-        const { code, reason } = event as { code: number; reason: string };
-        onClosed({ code, reason: String(reason) });
-      },
-    },
-  });
-  return { client, closed };
-}
-
-/** Subscribes and collects what arrives: data, or the errors that refused it. */
-function subscribe(client: Client, query: string, variables?: Record<string, unknown>) {
-  const data: Array<Record<string, unknown>> = [];
-  let refused: readonly unknown[] | undefined;
-  const done = new Promise<void>((resolve) => {
-    client.subscribe(
-      { query, ...(variables && { variables }) },
-      {
-        next: (result) => {
-          if (result.data) data.push(result.data);
-          if (result.errors) refused = result.errors;
-        },
-        error: (error) => {
-          refused = Array.isArray(error) ? error : [error];
-          resolve();
-        },
-        complete: resolve,
-      },
-    );
-  });
-  return { data, done, refused: () => refused };
-}
-
-async function until(check: () => boolean, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
-}
 
 describeEngines('subscriptions over WebSocket', (database) => {
   let server: TestServer;

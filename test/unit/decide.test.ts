@@ -110,14 +110,14 @@ describe('decide: a policy applied to a caller', () => {
     const admin = caller(['users:read']);
     expect(await decide(live, request(admin), facts(active('users:read')).source)).toBeUndefined();
     for (const account of [undefined, { active: false, grantedScopes: new Set(['users:read']) }]) {
-      expect(codeOf((await decide(live, request(admin), facts(account).source)))).toEqual({
+      expect(codeOf(await decide(live, request(admin), facts(account).source))).toEqual({
         code: 'FORBIDDEN',
         reason: 'ACCOUNT_INACTIVE',
         requiredScopes: ['users:read'],
         missingScopes: ['users:read'],
       });
     }
-    expect(codeOf((await decide(live, request(admin), facts(active('audit:read')).source)))).toEqual({
+    expect(codeOf(await decide(live, request(admin), facts(active('audit:read')).source))).toEqual({
       code: 'FORBIDDEN',
       reason: 'ACCOUNT_SCOPE_MISSING',
       requiredScopes: ['users:read'],
@@ -125,7 +125,7 @@ describe('decide: a policy applied to a caller', () => {
     });
     // A token without the scope is refused before anything is read.
     const unread = facts(active('users:read'));
-    expect(codeOf((await decide(live, request(caller([])), unread.source)))).toMatchObject({
+    expect(codeOf(await decide(live, request(caller([])), unread.source))).toMatchObject({
       reason: 'SCOPE_MISSING',
     });
     expect(unread.reads.account).toBe(0);
@@ -178,7 +178,7 @@ describe('decide: a policy applied to a caller', () => {
     it('refuses the owner whose live account is disabled', async () => {
       const disabled = facts({ active: false, grantedScopes: new Set() });
       expect(
-        codeOf((await decide(byArgument, request(caller([]), { id: 'u-1' }), disabled.source))),
+        codeOf(await decide(byArgument, request(caller([]), { id: 'u-1' }), disabled.source)),
       ).toMatchObject({
         reason: 'ACCOUNT_INACTIVE',
       });

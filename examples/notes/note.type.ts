@@ -1,0 +1,46 @@
+import { DateTimeISOResolver } from 'graphql-scalars';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
+import { type NoteRecord } from './note-repository';
+
+@ObjectType({ description: 'A note, kept by one account.' })
+export class Note {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID, { description: 'The account that owns the note.' })
+  ownerId!: string;
+
+  @Field(() => String)
+  title!: string;
+
+  @Field(() => String)
+  body!: string;
+
+  @Field(() => DateTimeISOResolver)
+  createdAt!: Date;
+
+  @Field(() => DateTimeISOResolver)
+  updatedAt!: Date;
+
+  static fromRecord(record: NoteRecord): Note {
+    return Object.assign(new Note(), record);
+  }
+}
+
+@InputType({ description: 'A new note.' })
+export class NewNoteInput {
+  @Field(() => String, { description: '1-200 characters.' })
+  title!: string;
+
+  @Field(() => String, { defaultValue: '', description: 'At most 10 000 characters.' })
+  body!: string;
+}
+
+@InputType({ description: 'What to change in a note; a field left out is kept.' })
+export class NoteChangesInput {
+  @Field(() => String, { nullable: true })
+  title?: string | null;
+
+  @Field(() => String, { nullable: true })
+  body?: string | null;
+}
