@@ -67,7 +67,7 @@ export class TokenMinting {
         const grantableScopes = actor.grantableScopes.filter((scope) => minterHolds.has(scope));
         if (!minter || minter.disabledAt !== null) {
           throw new ForbiddenError(
-            'Your account is disabled or no longer exists.',
+            "This needs an active account of this API: the caller's is disabled or does not exist.",
             request.scopes,
             [],
             'ACCOUNT_INACTIVE',

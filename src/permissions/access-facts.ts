@@ -68,7 +68,12 @@ export class DatabaseAccessFacts implements AccessFacts {
     const identity = requireLocalIdentity(context);
     const account = await this.account({ identity, context });
     if (!account?.active) {
-      throw new ForbiddenError('Your account is disabled or no longer exists.', [], [], 'ACCOUNT_INACTIVE');
+      throw new ForbiddenError(
+        "This needs an active account of this API: the caller's is disabled or does not exist.",
+        [],
+        [],
+        'ACCOUNT_INACTIVE',
+      );
     }
     const grantableScopes = [...identity.grantedScopes].filter((scope) => account.grantedScopes.has(scope));
     return { userId: identity.subject, grantableScopes: grantableScopes.sort() };

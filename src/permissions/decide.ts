@@ -78,7 +78,12 @@ function scopeRefusal(policy: GuardedPolicy, granted: ReadonlySet<string>): Forb
 }
 
 const accountInactive = (required: readonly string[]) =>
-  new ForbiddenError('Your account is disabled or no longer exists.', required, required, 'ACCOUNT_INACTIVE');
+  new ForbiddenError(
+    "This needs an active account of this API: the caller's is disabled or does not exist.",
+    required,
+    required,
+    'ACCOUNT_INACTIVE',
+  );
 
 /**
  * Decides `policy` for `request`: undefined when the field may be used, else the refusal. Synchronous

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ERROR_CODES, ERROR_TABLE } from '../../src/errors';
+import { ERROR_CODES, ERROR_TABLE, FORBIDDEN_REASONS } from '../../src/errors';
+import { API_PERMISSIONS } from '../../src/permissions/permission-map';
+import { API_SCOPES } from '../../src/permissions/vocabulary';
 
 // The README and .env.example are read by operators and client authors: they must say what the code does.
 const root = join(__dirname, '..', '..');
@@ -67,5 +69,38 @@ describe('the configuration documents', () => {
   it('shows each variable once in .env.example, and none the code does not read', () => {
     const shown = [...envExample.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
     expect([...shown].sort()).toEqual(variables);
+  });
+});
+
+describe('the permissions page', () => {
+  const page = readFileSync(join(root, 'docs', 'permissions.md'), 'utf8');
+  const rowsOf = (heading: string) => {
+    const lines = page.slice(page.indexOf(heading)).split('\n');
+    const first = lines.findIndex((line) => line.startsWith('|'));
+    const last = lines.findIndex((line, index) => index > first && !line.startsWith('|'));
+    return lines.slice(first + 2, last).map((line) =>
+      line
+        .split('|')
+        .slice(1, -1)
+        .map((cell) => cell.trim()),
+    );
+  };
+
+  it('lists every scope of the vocabulary, and none other', () => {
+    const listed = rowsOf('## Scopes and the hierarchy').map((row) => row[0]!.replace(/`/g, ''));
+    expect(listed.sort()).toEqual(Object.keys(API_SCOPES).sort());
+  });
+
+  it('explains every FORBIDDEN reason', () => {
+    const reasons = rowsOf('## Refusals').map((row) => row[2]!.replace(/`/g, ''));
+    expect(FORBIDDEN_REASONS.filter((reason) => !reasons.includes(reason))).toEqual([]);
+  });
+
+  it('names every root field of the API with its policy', () => {
+    const named = rowsOf("The API's own fields").flatMap((row) =>
+      [...row[0]!.matchAll(/`(\w+)/g)].map((m) => m[1]!),
+    );
+    const fields = Object.values(API_PERMISSIONS.fields).flatMap((byField) => Object.keys(byField));
+    expect(fields.filter((field) => !named.includes(field))).toEqual([]);
   });
 });
