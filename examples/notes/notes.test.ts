@@ -1,6 +1,6 @@
 import { accessMatrix, type AccessMatrix } from '../../src/permissions/access-matrix';
-import { closeHierarchy, mergeEdges } from '../../src/permissions/scope-hierarchy';
-import { BUILT_IN_HIERARCHY } from '../../src/permissions/vocabulary';
+import { closeHierarchy, mergeEdges } from '../../src/scopes/hierarchy';
+import { BUILT_IN_HIERARCHY } from '../../src/scopes/vocabulary';
 import {
   type LiveCaller,
   liveMismatches,

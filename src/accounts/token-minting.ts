@@ -5,7 +5,7 @@ import { type TokenService } from '../auth/token-service';
 import { guarded } from '../db/errors';
 import { type DatabaseSchema } from '../db/schema';
 import { ForbiddenError, InputError } from '../errors';
-import { expandScopes, type ScopeClosure } from '../permissions/scope-hierarchy';
+import { expandScopes, type ScopeClosure } from '../scopes/hierarchy';
 import { type LiveActor } from '../permissions/access-facts';
 import { userRepository } from './user-repository';
 

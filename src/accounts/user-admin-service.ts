@@ -1,6 +1,6 @@
 import { type Kysely } from 'kysely';
 import { type AuditTrail } from '../audit/audit-trail';
-import { checkScopes, missingScopes } from '../auth/scopes';
+import { checkScopes, missingScopes } from '../scopes/scope-token';
 import { guarded, isUniqueViolation } from '../db/errors';
 import { type DatabaseSchema } from '../db/schema';
 import { ForbiddenError, InputError, NotFoundError, ServiceUnavailableError } from '../errors';

@@ -1,5 +1,5 @@
 import { AuthError, type TokenFailureDetail } from '../errors';
-import { isScopeToken, MAX_SCOPES } from './scopes';
+import { isScopeToken, MAX_SCOPES } from '../scopes/scope-token';
 
 /*
  * Reading claims out of a payload whose signature has already been verified. Each check fails with the

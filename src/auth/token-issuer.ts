@@ -2,7 +2,7 @@ import { type Config } from '../config';
 import { ForbiddenError, InputError } from '../errors';
 import { type Claims, type SigningMaterial, signJws } from './jws';
 import { type KeyRing } from './key-ring';
-import { checkScopes, missingScopes } from './scopes';
+import { checkScopes, missingScopes } from '../scopes/scope-token';
 import { isBoundedText, MAX_SUBJECT_LENGTH, MAX_USERNAME_LENGTH } from './token-claims';
 
 /** The claims a caller may ask for: nothing else can be put in a token, and never anything sensitive. */

@@ -1,5 +1,5 @@
 import { type JsonWebKey } from 'node:crypto';
-import { type ScopeClosure } from '../permissions/scope-hierarchy';
+import { type ScopeClosure } from '../scopes/hierarchy';
 import { publicJwk } from './asymmetric-keys';
 import { type KeyRing } from './key-ring';
 import { RevocationRegistry } from './revocation-registry';

@@ -1,7 +1,7 @@
 import { type Config, type TrustedIssuerConfig } from '../config';
 import { MAX_TOKEN_LENGTH, type ParsedJws, parseJws } from './jws';
 import { type KeyRing, type SigningKey, type VerificationKey } from './key-ring';
-import { expandScopes, type ScopeClosure } from '../permissions/scope-hierarchy';
+import { expandScopes, type ScopeClosure } from '../scopes/hierarchy';
 import { type KeySource } from './remote-key-set';
 import { type RevocationRegistry } from './revocation-registry';
 import { signatureValid } from './signature';

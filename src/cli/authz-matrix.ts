@@ -6,8 +6,8 @@ import { parseConfig } from '../config';
 import { describeError } from '../errors';
 import { defineApi } from '../modules/api-definition';
 import { accessMatrix, renderMatrix } from '../permissions/access-matrix';
-import { closeHierarchy, type ScopeClosure } from '../permissions/scope-hierarchy';
-import { BUILT_IN_HIERARCHY } from '../permissions/vocabulary';
+import { closeHierarchy, type ScopeClosure } from '../scopes/hierarchy';
+import { BUILT_IN_HIERARCHY } from '../scopes/vocabulary';
 import { readCommandLine } from './command-line';
 
 const MATRIX_FILE = resolve(__dirname, '../../docs/authorization.md');

@@ -4,8 +4,8 @@ import { resolve } from 'node:path';
 import { UNWIRED_RESOLVERS } from '../graphql/resolvers';
 import { buildApiSchema, printSortedSchema } from '../graphql/schema';
 import { defineApi } from '../modules/api-definition';
-import { closeHierarchy } from '../permissions/scope-hierarchy';
-import { BUILT_IN_HIERARCHY } from '../permissions/vocabulary';
+import { closeHierarchy } from '../scopes/hierarchy';
+import { BUILT_IN_HIERARCHY } from '../scopes/vocabulary';
 
 const SCHEMA_FILE = resolve(__dirname, '../../schema/schema.graphql');
 

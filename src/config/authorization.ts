@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { isScopeToken, MAX_SCOPES } from '../auth/scopes';
+import { isScopeToken, MAX_SCOPES } from '../scopes/scope-token';
 import {
   closeHierarchy,
   HierarchyCycleError,
   type HierarchyEdges,
   mergeEdges,
   type ScopeClosure,
-} from '../permissions/scope-hierarchy';
-import { BUILT_IN_HIERARCHY } from '../permissions/vocabulary';
+} from '../scopes/hierarchy';
+import { BUILT_IN_HIERARCHY } from '../scopes/vocabulary';
 import { type EnvReader } from './env-reader';
 
 export interface AuthorizationConfig {

@@ -1,7 +1,7 @@
 import { Query, Resolver } from 'type-graphql';
 import { type PermissionMap, ROOT_TYPES } from '../permissions/permission-map';
 import { describeOwner, publishPolicy } from '../permissions/publication';
-import { type ScopeClosure } from '../permissions/scope-hierarchy';
+import { type ScopeClosure } from '../scopes/hierarchy';
 import {
   type AccountRequirement,
   OperationPermission,

@@ -2,7 +2,7 @@ import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphq
 import { type BuildSchemaOptions, buildSchema, type ContainerType, type PubSub } from 'type-graphql';
 import { type ApiDefinition } from '../modules/api-definition';
 import { describeAccess, withAccessDirectives } from '../permissions/schema-annotations';
-import { type ScopeClosure } from '../permissions/scope-hierarchy';
+import { type ScopeClosure } from '../scopes/hierarchy';
 import { publishedOperations } from './permissions.resolver';
 import { createResolvers, RESOLVERS, type ResolverDependencies } from './resolvers';
 

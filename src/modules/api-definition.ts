@@ -1,5 +1,5 @@
 import { buildPermissionMap, API_PERMISSIONS, type PermissionMap } from '../permissions/permission-map';
-import { API_SCOPES } from '../permissions/vocabulary';
+import { API_SCOPES } from '../scopes/vocabulary';
 import { type ApiModule } from './api-module';
 import { REGISTERED_MODULES } from './registered-modules';
 

@@ -2,7 +2,7 @@ import { type AuthenticatedIdentity } from '../auth/identity';
 import { ForbiddenError } from '../errors';
 import { type RequestContext, requireLocalIdentity } from '../request-context';
 import { type AccessFacts, type AccessRequest, type AccountState } from './decide';
-import { expandScopes, type ScopeClosure } from './scope-hierarchy';
+import { expandScopes, type ScopeClosure } from '../scopes/hierarchy';
 
 /** An account as the database has it: whether it may act, and the scopes granted to it. */
 export interface AccountRecord {

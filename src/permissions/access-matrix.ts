@@ -3,8 +3,8 @@ import { AuthError, ERROR_TABLE, ForbiddenError } from '../errors';
 import { type AccessFacts, decide } from './decide';
 import { type PermissionMap, ROOT_TYPES, type RootType } from './permission-map';
 import { type OwnerRule, type Policy } from './policy';
-import { expandScopes, type ScopeClosure } from './scope-hierarchy';
-import { ADMIN_SCOPE } from './vocabulary';
+import { expandScopes, type ScopeClosure } from '../scopes/hierarchy';
+import { ADMIN_SCOPE } from '../scopes/vocabulary';
 
 /*
  * Every root field against the identities a client can come with, decided by the one decision function

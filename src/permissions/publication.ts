@@ -1,5 +1,5 @@
 import { type AccountRequirement, type OwnerRule, type Policy } from './policy';
-import { type ScopeClosure, scopesImplying } from './scope-hierarchy';
+import { type ScopeClosure, scopesImplying } from '../scopes/hierarchy';
 
 /*
  * A policy as it is published: in the `permissions` query, in each field's description and the SDL's

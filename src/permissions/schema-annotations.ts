@@ -2,7 +2,7 @@ import { type GraphQLSchema, isObjectType, Kind, parse } from 'graphql';
 import { type PermissionMap } from './permission-map';
 import { type Policy } from './policy';
 import { policySentence, publishPolicy } from './publication';
-import { type ScopeClosure } from './scope-hierarchy';
+import { type ScopeClosure } from '../scopes/hierarchy';
 
 /*
  * The permission map, written into the schema so that clients see it before they are refused: a sentence in

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { accessMatrix, type AccessMatrix, renderMatrix } from '../../src/permissions/access-matrix';
-import { closeHierarchy } from '../../src/permissions/scope-hierarchy';
-import { BUILT_IN_HIERARCHY } from '../../src/permissions/vocabulary';
+import { closeHierarchy } from '../../src/scopes/hierarchy';
+import { BUILT_IN_HIERARCHY } from '../../src/scopes/vocabulary';
 import {
   type LiveCaller,
   liveMismatches,

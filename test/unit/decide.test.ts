@@ -3,8 +3,8 @@ import { AppError, AuthError, ForbiddenError, ServiceUnavailableError } from '..
 import { DatabaseAccessFacts } from '../../src/permissions/access-facts';
 import { type AccessFacts, type AccountState, decide, NOT_EXPOSED } from '../../src/permissions/decide';
 import { authenticated, owner, ownerOnly, PUBLIC, requires } from '../../src/permissions/policy';
-import { closeHierarchy } from '../../src/permissions/scope-hierarchy';
-import { BUILT_IN_HIERARCHY } from '../../src/permissions/vocabulary';
+import { closeHierarchy } from '../../src/scopes/hierarchy';
+import { BUILT_IN_HIERARCHY } from '../../src/scopes/vocabulary';
 
 const caller = (
   granted: string[],

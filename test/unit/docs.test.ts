@@ -2,16 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ERROR_CODES, ERROR_TABLE, FORBIDDEN_REASONS } from '../../src/errors';
 import { API_PERMISSIONS } from '../../src/permissions/permission-map';
-import { API_SCOPES } from '../../src/permissions/vocabulary';
+import { API_SCOPES } from '../../src/scopes/vocabulary';
 
 // The README and .env.example are read by operators and client authors: they must say what the code does.
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const envExample = readFileSync(join(root, '.env.example'), 'utf8');
 
-/** The rows of the first Markdown table after `heading`, as arrays of trimmed cells. */
-function tableAfter(heading: string): string[][] {
-  const lines = readme.slice(readme.indexOf(heading)).split('\n');
+/** The rows of the first Markdown table after `heading` in `page` (the README), as arrays of trimmed cells. */
+function tableAfter(heading: string, page = readme): string[][] {
+  const lines = page.slice(page.indexOf(heading)).split('\n');
   const first = lines.findIndex((line) => line.startsWith('|'));
   const last = lines.findIndex((line, index) => index > first && !line.startsWith('|'));
   return lines.slice(first + 2, last).map((line) =>
@@ -74,17 +74,7 @@ describe('the configuration documents', () => {
 
 describe('the permissions page', () => {
   const page = readFileSync(join(root, 'docs', 'permissions.md'), 'utf8');
-  const rowsOf = (heading: string) => {
-    const lines = page.slice(page.indexOf(heading)).split('\n');
-    const first = lines.findIndex((line) => line.startsWith('|'));
-    const last = lines.findIndex((line, index) => index > first && !line.startsWith('|'));
-    return lines.slice(first + 2, last).map((line) =>
-      line
-        .split('|')
-        .slice(1, -1)
-        .map((cell) => cell.trim()),
-    );
-  };
+  const rowsOf = (heading: string) => tableAfter(heading, page);
 
   it('lists every scope of the vocabulary, and none other', () => {
     const listed = rowsOf('## Scopes and the hierarchy').map((row) => row[0]!.replace(/`/g, ''));

@@ -3,8 +3,8 @@ import { buildApiSchema } from '../../src/graphql/schema';
 import { defineApi } from '../../src/modules/api-definition';
 import { API_PERMISSIONS, buildPermissionMap } from '../../src/permissions/permission-map';
 import { authenticated, owner, ownerOnly, PUBLIC, requires } from '../../src/permissions/policy';
-import { closeHierarchy } from '../../src/permissions/scope-hierarchy';
-import { BUILT_IN_HIERARCHY } from '../../src/permissions/vocabulary';
+import { closeHierarchy } from '../../src/scopes/hierarchy';
+import { BUILT_IN_HIERARCHY } from '../../src/scopes/vocabulary';
 
 describe('the permission map', () => {
   const api = defineApi();

@@ -4,8 +4,8 @@ import { Kind, type ObjectTypeDefinitionNode, parse, print } from 'graphql';
 import { defineApi } from '../../src/modules/api-definition';
 import { directivesFor } from '../../src/permissions/schema-annotations';
 import { policySentence } from '../../src/permissions/publication';
-import { closeHierarchy } from '../../src/permissions/scope-hierarchy';
-import { BUILT_IN_HIERARCHY } from '../../src/permissions/vocabulary';
+import { closeHierarchy } from '../../src/scopes/hierarchy';
+import { BUILT_IN_HIERARCHY } from '../../src/scopes/vocabulary';
 import { startTestServer } from '../helpers/server';
 
 const sdl = readFileSync(join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8');

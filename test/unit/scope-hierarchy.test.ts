@@ -4,9 +4,9 @@ import {
   HierarchyCycleError,
   mergeEdges,
   scopesImplying,
-} from '../../src/permissions/scope-hierarchy';
+} from '../../src/scopes/hierarchy';
 import { expandRequirement } from '../../src/permissions/publication';
-import { BUILT_IN_HIERARCHY } from '../../src/permissions/vocabulary';
+import { BUILT_IN_HIERARCHY } from '../../src/scopes/vocabulary';
 import { thrown } from '../helpers/thrown';
 
 describe('the scope hierarchy', () => {
