@@ -159,6 +159,16 @@ function buildModules(api: ApiDefinition, services: ModuleServices) {
   return { owners, resolvers };
 }
 
+/** Logins and refresh-token reuse, counted from the audit trail that records them. */
+function countAuditEvents(audit: AuditTrail, metrics: Metrics): void {
+  audit.observe((type) => {
+    if (type === 'login.succeeded') metrics.login('succeeded');
+    else if (type === 'login.failed') metrics.login('failed');
+    else if (type === 'login.throttled') metrics.login('throttled');
+    else if (type === 'refresh_token.reused') metrics.refreshTokenReuse();
+  });
+}
+
 function withQuerySpans(
   onQuery: ((event: LogEvent) => void) | undefined,
   tracing: Tracing | undefined,
@@ -206,12 +216,7 @@ export async function startServices(
     onQuery: withQuerySpans(onQuery, tracing, config.database.engine),
   });
   if (database.pool) metrics.watchPool(database.pool);
-  audit.observe((type) => {
-    if (type === 'login.succeeded') metrics.login('succeeded');
-    else if (type === 'login.failed') metrics.login('failed');
-    else if (type === 'login.throttled') metrics.login('throttled');
-    else if (type === 'refresh_token.reused') metrics.refreshTokenReuse();
-  });
+  countAuditEvents(audit, metrics);
   let revocations: RevocationFeed | undefined;
   try {
     const applied = await migrateToLatest(database.db, database.engine, api.modules);
@@ -246,7 +251,7 @@ export async function startServices(
     const minting = new TokenMinting(database.db, tokens, audit, scopeClosure);
     const auditLog = new AuditLog(database.db, audit);
     const modules = buildModules(api, { db: database.db, logger, clock: clock ?? Date.now });
-    const access = new DatabaseAccessFacts((userId) => users.current(userId), modules.owners, scopeClosure);
+    const access = new DatabaseAccessFacts((id) => users.current(id), modules.owners, scopeClosure);
     const feed = revocations;
     const close = async () => {
       await feed.close();

@@ -1,6 +1,7 @@
 import fastifyApollo from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { type GraphQLSchema } from 'graphql';
 import { createAuthenticator } from './auth/authenticate';
 import { type TokenService } from './auth/token-service';
 import { type Services } from './bootstrap';
@@ -23,7 +24,7 @@ import { pinnedDocuments } from './trusted-documents/pinned-documents';
 import { trustProxyFunction } from './server/trust-proxy';
 import { abuseProtection } from './server/abuse-limits';
 import { attachSubscriptions } from './realtime/websocket';
-import { NO_METRICS } from './observability/metrics';
+import { type Metrics, NO_METRICS } from './observability/metrics';
 import { type PrometheusMetrics } from './observability/prometheus-metrics';
 import { metricsHandler } from './observability/metrics-endpoint';
 import { type Tracing } from './observability/tracing-hooks';
@@ -43,6 +44,27 @@ export type ServerDependencies = ResolverDependencies &
 const TIMEOUT_CHECK_MS = 1000;
 /** What browsers may send cross-origin: JSON, a token, and the headers Apollo's CSRF check accepts. */
 const CORS_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'];
+
+/**
+ * The executable schema: the resolvers wired to their services, the permission map applied (denials
+ * counted, each check traced when tracing is on), the same one HTTP and WebSocket execute.
+ */
+async function permittedSchema(
+  config: Config,
+  deps: ServerDependencies,
+  metrics: Metrics,
+): Promise<GraphQLSchema> {
+  const { tracing } = deps;
+  return applyPermissions(
+    await buildWiredSchema(deps, config.authorization.scopeClosure),
+    deps.api.permissions,
+    deps.access,
+    {
+      onDenied: (field) => metrics.accessDenied(field),
+      ...(tracing && { traceCheck: (field, check) => tracing.tracePermissionCheck(field, check) }),
+    },
+  );
+}
 
 /**
  * Builds the HTTP server: GraphQL at /graphql (Apollo on fastify) and the routes beside it
@@ -84,16 +106,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   const { tracing } = deps;
   // Before any route, so that GraphQL requests get their span from the moment they arrive.
   tracing?.instrumentServer(app);
-  const { scopeClosure } = config.authorization;
-  const schema = applyPermissions(
-    await buildWiredSchema(deps, scopeClosure),
-    deps.api.permissions,
-    deps.access,
-    {
-      onDenied: (field) => metrics.accessDenied(field),
-      ...(tracing && { traceCheck: (field, check) => tracing.tracePermissionCheck(field, check) }),
-    },
-  );
+  const schema = await permittedSchema(config, deps, metrics);
   const validationRules = abuseProtection(config.graphql).validationRules;
   // Read and checked now: a manifest that cannot be trusted stops startup (ManifestError).
   const trusted = trustedDocumentsFor(config.trustedDocuments);

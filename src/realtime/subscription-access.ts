@@ -5,6 +5,7 @@ import {
   getArgumentValues,
   getNamedType,
   getVariableValues,
+  type GraphQLError,
   type GraphQLObjectType,
   type GraphQLSchema,
   isAbstractType,
@@ -14,7 +15,8 @@ import {
 } from 'graphql';
 import { collectFields, collectSubfields } from 'graphql/execution/collectFields';
 import { type Identity } from '../auth/identity';
-import { type AppError, InputError } from '../errors';
+import { AppError, InputError } from '../errors';
+import { toGraphQLError } from '../server/graphql-error';
 import { type AccessFacts, decide } from '../permissions/decide';
 import { type PermissionMap } from '../permissions/permission-map';
 
@@ -29,6 +31,8 @@ export interface SubscriptionGate {
   readonly schema: GraphQLSchema;
   readonly permissions: PermissionMap;
   readonly facts: AccessFacts;
+  /** Told of each field refused (`Type.field`), for metrics. */
+  readonly onDenied: (field: string) => void;
 }
 
 interface Walk {
@@ -37,6 +41,34 @@ interface Walk {
   readonly variables: Record<string, unknown>;
   readonly identity: Identity;
   readonly context: object;
+}
+
+/**
+ * {@link subscriptionAccess} as graphql-ws's onSubscribe answers: the refusal as errors, SERVICE_UNAVAILABLE
+ * when the database could not tell (the live-account check), or undefined when the subscription may start.
+ */
+export async function subscriptionRefusal(
+  gate: SubscriptionGate,
+  prepared: { readonly document: DocumentNode; readonly operation: OperationDefinitionNode },
+  variables: Record<string, unknown> | null | undefined,
+  request: { readonly identity: Identity; readonly context: object },
+): Promise<GraphQLError[] | undefined> {
+  let denied: SubscriptionRefusal | undefined;
+  try {
+    denied = await subscriptionAccess(
+      gate,
+      prepared.document,
+      prepared.operation,
+      variables ?? undefined,
+      request,
+    );
+  } catch (error) {
+    if (error instanceof AppError) return [toGraphQLError(error)];
+    throw error;
+  }
+  if (!denied) return undefined;
+  gate.onDenied(denied.field);
+  return [toGraphQLError(denied.refusal)];
 }
 
 /**

@@ -13,7 +13,7 @@ import { type Authenticate } from '../auth/authenticate';
 import { ANONYMOUS, type Identity } from '../auth/identity';
 import { type RevocationRegistry } from '../auth/revocation-registry';
 import { type Config } from '../config';
-import { AppError, AuthError, type AuthFailureReason, QueryLimitError } from '../errors';
+import { AuthError, type AuthFailureReason, QueryLimitError } from '../errors';
 import { type LiveRoot } from '../graphql/events.resolver';
 import { type ClientInfo, type RequestContext } from '../request-context';
 import { documentBytes } from '../server/document-store';
@@ -26,7 +26,7 @@ import { type Metrics } from '../observability/metrics';
 import { type ResolveOptions } from '../trusted-documents/resolve-operation';
 import { type AccessFacts } from '../permissions/decide';
 import { type PermissionMap } from '../permissions/permission-map';
-import { subscriptionAccess } from './subscription-access';
+import { type SubscriptionGate, subscriptionRefusal } from './subscription-access';
 import { trustedPayload } from './trusted-payload';
 
 /** Close codes beyond graphql-ws's own (4400 bad message, 4406 subprotocol, 4408 no connection_init, …). */
@@ -83,6 +83,18 @@ export interface SubscriptionServerDependencies {
   readonly permissions: PermissionMap;
   readonly access: AccessFacts;
   readonly clock?: () => number;
+}
+
+/**
+ * The open sockets and the subscriptions running on them, counted when metrics are scraped rather than per
+ * message: each socket's own graphql-ws map says which run (null while one is being prepared).
+ */
+function openCounts(connections: ReadonlyMap<WebSocket, Connection>) {
+  let subscriptions = 0;
+  for (const { subscriptions: running } of connections.values()) {
+    for (const id in running) if (running[id] != null) subscriptions += 1;
+  }
+  return { sockets: connections.size, subscriptions };
 }
 
 /** Reads `Authorization` (or `authorization`) from a connection_init payload; anything else is no header. */
@@ -156,15 +168,13 @@ export function attachSubscriptions(
     }
   });
 
-  // Counted when scraped, not per message: a socket's own map says which subscriptions run.
-  deps.metrics.watchSubscriptions(() => {
-    let subscriptions = 0;
-    for (const { subscriptions: running } of connections.values()) {
-      for (const id in running) if (running[id] != null) subscriptions += 1;
-    }
-    return { sockets: connections.size, subscriptions };
-  });
-  const gate = { schema: deps.schema, permissions: deps.permissions, facts: deps.access };
+  deps.metrics.watchSubscriptions(() => openCounts(connections));
+  const gate: SubscriptionGate = {
+    schema: deps.schema,
+    permissions: deps.permissions,
+    facts: deps.access,
+    onDenied: (field) => deps.metrics.accessDenied(field),
+  };
   const server = makeServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>({
     schema: deps.schema,
     connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
@@ -220,24 +230,13 @@ export function attachSubscriptions(
         requestId: connection.requestId,
         startedAt: performance.now(),
       };
-      let denied;
-      try {
-        denied = await subscriptionAccess(
-          gate,
-          prepared.args.document,
-          prepared.operation,
-          payload.variables ?? undefined,
-          { identity: connection.identity, context: contextValue },
-        );
-      } catch (error) {
-        // The database could not tell (the live-account check): SERVICE_UNAVAILABLE, as over HTTP.
-        if (error instanceof AppError) return [toGraphQLError(error)];
-        throw error;
-      }
-      if (denied) {
-        deps.metrics.accessDenied(denied.field);
-        return [toGraphQLError(denied.refusal)];
-      }
+      const refused = await subscriptionRefusal(
+        gate,
+        { document: prepared.args.document, operation: prepared.operation },
+        payload.variables,
+        { identity: connection.identity, context: contextValue },
+      );
+      if (refused) return refused;
       return {
         ...prepared.args,
         schema: deps.schema,

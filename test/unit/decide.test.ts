@@ -5,25 +5,10 @@ import { type AccessFacts, type AccountState, decide, NOT_EXPOSED } from '../../
 import { authenticated, owner, ownerOnly, PUBLIC, requires } from '../../src/permissions/policy';
 import { closeHierarchy } from '../../src/scopes/hierarchy';
 import { BUILT_IN_HIERARCHY } from '../../src/scopes/vocabulary';
+import { testIdentity } from '../fixtures/identity';
 
-const caller = (
-  granted: string[],
-  overrides: Partial<AuthenticatedIdentity> = {},
-): AuthenticatedIdentity => ({
-  authenticated: true,
-  issuer: 'graphql-jwt-api',
-  local: true,
-  subject: 'u-1',
-  username: 'jane',
-  scopes: granted,
-  grantedScopes: new Set(granted),
-  expiresAt: new Date(0),
-  tokenId: undefined,
-  actor: undefined,
-  sessionId: undefined,
-  issuedAt: undefined,
-  ...overrides,
-});
+const caller = (granted: string[], overrides: Partial<AuthenticatedIdentity> = {}) =>
+  testIdentity(granted, overrides);
 
 /** Facts from fixed answers, counting what was read. */
 function facts(account: AccountState | undefined, owners: Record<string, string> = {}) {

@@ -5,24 +5,13 @@ import { buildWiredSchema } from '../../src/graphql/schema';
 import { applyPermissions } from '../../src/permissions/rules';
 import { createLogger } from '../../src/logger';
 import { TEST_ENV } from '../fixtures/keys';
+import { testIdentity } from '../fixtures/identity';
 
 // The account behind the tokens: administrative fields check the caller against the database.
 let adminId = '';
 
-const user = (scopes: string[], granted = scopes): Identity => ({
-  authenticated: true,
-  issuer: 'graphql-jwt-api',
-  local: true,
-  subject: adminId,
-  username: 'Jane',
-  scopes,
-  grantedScopes: new Set(granted),
-  expiresAt: new Date(0),
-  tokenId: undefined,
-  actor: undefined,
-  sessionId: undefined,
-  issuedAt: undefined,
-});
+const user = (scopes: string[], granted = scopes): Identity =>
+  testIdentity(scopes, { subject: adminId, username: 'Jane' }, granted);
 
 describe('shield rules from the permission map', () => {
   let schema: GraphQLSchema;
