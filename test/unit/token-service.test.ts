@@ -147,6 +147,14 @@ describe('token service: verifying (RFC 8725)', () => {
     });
   });
 
+  it('expands the scopes once per token: a remembered token brings the same expansion back', async () => {
+    const issued = tokens.issue({ subject: '4', username: 'Jane', scopes: ['admin'] });
+    const first = await tokens.verify(issued.token);
+    const again = await tokens.verify(issued.token);
+    expect(again.grantedScopes).toBe(first.grantedScopes);
+    expect(first.grantedScopes.has('users:write')).toBe(true);
+  });
+
   it('says who minted a token (RFC 8693 act) and refuses a malformed act', async () => {
     const minted = tokens.issue({ subject: 'svc', username: 'svc', scopes: [], actor: 'admin-id' });
     expect(decode(minted.token.split('.')[1]!)).toMatchObject({ act: { sub: 'admin-id' } });
