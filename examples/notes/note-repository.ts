@@ -74,6 +74,17 @@ export class NoteRepository {
     return rows.map(toRecord);
   }
 
+  async listRecent(limit: number): Promise<NoteRecord[]> {
+    const rows = await this.db
+      .selectFrom('notes')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toRecord);
+  }
+
   async update(id: string, changes: { title?: string; body?: string }, now: number): Promise<void> {
     await this.db
       .updateTable('notes')

@@ -13,7 +13,9 @@ export class Note {
   @Field(() => String)
   title!: string;
 
-  @Field(() => String)
+  // Nullable: a caller who may not read it gets null and an error at its path, and the rest of the note;
+  // non-null, the refusal would null the whole note, or the whole list it is in.
+  @Field(() => String, { nullable: true, description: 'Its owner’s, and readable with notes:read.' })
   body!: string;
 
   @Field(() => DateTimeISOResolver)

@@ -49,6 +49,14 @@ export class NotesService {
     return guarded(() => this.notes.listByOwner(ownerId, first));
   }
 
+  /** Everyone's newest notes, for the shared board (whose bodies only their owners may read). */
+  listRecent(first: number): Promise<NoteRecord[]> {
+    if (!Number.isInteger(first) || first < 1 || first > MAX_NOTES_PAGE) {
+      throw new InputError(`first must be 1-${MAX_NOTES_PAGE}`, 'first', 'range');
+    }
+    return guarded(() => this.notes.listRecent(first));
+  }
+
   /** @throws NotFoundError when the note is gone (a caller with notes:admin may name any id) */
   async update(id: string, changes: { title?: string | null; body?: string | null }): Promise<NoteRecord> {
     const checked = {

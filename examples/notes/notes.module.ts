@@ -1,5 +1,5 @@
 import { type ApiModule } from '../../src/modules/api-module';
-import { authenticated, owner, requires } from '../../src/permissions/policy';
+import { authenticated, owner, PUBLIC, requires } from '../../src/permissions/policy';
 import { NoteRepository } from './note-repository';
 import { NOTES_MIGRATIONS } from './notes.migrations';
 import { NotesResolver } from './notes.resolver';
@@ -21,6 +21,7 @@ export const notesModule: ApiModule = {
     fields: {
       Query: {
         myNotes: authenticated({ account: 'live' }),
+        recentNotes: authenticated({ account: 'live' }),
         note: ownerOr('notes:read'),
       },
       Mutation: {
@@ -28,9 +29,18 @@ export const notesModule: ApiModule = {
         updateNote: ownerOr('notes:admin'),
         deleteNote: ownerOr('notes:admin'),
       },
+      // Not open: the shared board (recentNotes) hands out everyone's notes, whose bodies are private.
+      // Each field is named; the body's owner is read from the note itself.
+      Note: {
+        id: PUBLIC,
+        ownerId: PUBLIC,
+        title: PUBLIC,
+        createdAt: PUBLIC,
+        updatedAt: PUBLIC,
+        body: requires({ anyOf: [['notes:read']], owner: owner.parent('ownerId') }),
+      },
     },
-    // A note reaches a caller only through a field whose policy let it through.
-    openTypes: ['Note'],
+    openTypes: [],
   },
   scopes: {
     'notes:read': "read anyone's notes (`note`)",

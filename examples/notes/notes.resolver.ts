@@ -21,6 +21,13 @@ export class NotesResolver {
     return (await this.notes.listByOwner(owner, first)).map((note) => Note.fromRecord(note));
   }
 
+  @Query(() => [Note], {
+    description: `Everyone's newest notes (at most ${MAX_NOTES_PAGE}): titles for all, each body for its owner.`,
+  })
+  async recentNotes(@Arg('first', () => Int, { defaultValue: 20 }) first: number): Promise<Note[]> {
+    return (await this.notes.listRecent(first)).map((note) => Note.fromRecord(note));
+  }
+
   @Query(() => Note, { nullable: true, description: 'One note: yours, or anyone’s with notes:read.' })
   async note(@Arg('id', () => ID) id: string): Promise<Note | null> {
     const note = await this.notes.get(id);

@@ -132,6 +132,36 @@ describeEngines('the notes example module', (database) => {
     expect(missing.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
+  it("shows everyone's titles on the shared board, and each body only to its owner or notes:read (an object-field owner rule)", async () => {
+    const ada = await account();
+    const eve = await account();
+    const reader = await account(['notes:read']);
+    const mine = await create(ada.token, 'ada’s list');
+    const theirs = await create(eve.token, 'eve’s list');
+    const board = async (token: string) => {
+      const response = await call(token, '{ recentNotes(first: 100) { id title body } }');
+      const notes = response.body.data!.recentNotes as unknown as Array<{
+        id: string;
+        title: string;
+        body: string | null;
+      }>;
+      return { response, notes, byId: new Map(notes.map((note, index) => [note.id, { note, index }])) };
+    };
+    const seen = await board(ada.token);
+    expect(seen.response.status).toBe(200);
+    expect(seen.byId.get(mine.id)?.note).toEqual({ id: mine.id, title: 'ada’s list', body: 'milk' });
+    expect(seen.byId.get(theirs.id)?.note).toEqual({ id: theirs.id, title: 'eve’s list', body: null });
+    expect(seen.response.body.errors).toContainEqual(
+      expect.objectContaining({
+        path: ['recentNotes', seen.byId.get(theirs.id)!.index, 'body'],
+        extensions: expect.objectContaining({ code: 'FORBIDDEN', reason: 'NOT_OWNER' }),
+      }),
+    );
+    const moderated = await board(reader.token);
+    expect(moderated.byId.get(theirs.id)?.note.body).toBe('milk');
+    expect(moderated.byId.get(mine.id)?.note.body).toBe('milk');
+  });
+
   it('refuses text the database cannot store with 400 BAD_USER_INPUT, on PostgreSQL as on SQLite', async () => {
     const ada = await account();
     for (const title of ['nul\u0000byte', 'lone\ud800surrogate']) {
@@ -195,6 +225,7 @@ describeEngines('the notes example module', (database) => {
       });
       const requests: Record<string, MatrixRequest> = {
         'Query.myNotes': { query: '{ probe: myNotes { id } }' },
+        'Query.recentNotes': { query: '{ probe: recentNotes(first: 1) { id } }' },
         'Query.note': { query: 'query($id: ID!) { probe: note(id: $id) { id } }', variables: target },
         'Mutation.createNote': {
           query: 'mutation { probe: createNote(input: { title: "from the matrix" }) { id } }',
