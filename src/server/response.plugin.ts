@@ -7,6 +7,11 @@ import { requestLog, requestOutcome } from './request-log';
 import { responseStatus } from './response-status';
 import { refusedVariables, unstorableVariables } from './storable-text';
 
+function refuseUnstorableVariables({ request }: { request: { variables?: Record<string, unknown> } }): void {
+  const refusal = unstorableVariables(request.variables);
+  if (refusal) throw refusedVariables(refusal);
+}
+
 /**
  * Our one Apollo request plugin: variables holding text no database can store are refused before execution
  * (storable-text.ts), then the response's HTTP status and headers (response-status.ts), then the request's
@@ -26,10 +31,10 @@ export function responsePlugin(
     onDatabaseUnavailable: () => metrics.databaseError(),
   });
   const listener: GraphQLRequestListener<RequestContext> = {
-    didResolveOperation: async ({ request }) => {
-      const refusal = unstorableVariables(request.variables);
-      if (refusal) throw refusedVariables(refusal);
-    },
+    // A plain function, not an async one: Apollo awaits this hook of every listener together (Promise.all,
+    // which takes a value as well as a promise) and catches what it throws, and it runs on every request.
+    didResolveOperation:
+      refuseUnstorableVariables as unknown as GraphQLRequestListener<RequestContext>['didResolveOperation'],
     didEncounterErrors: async (context) => onErrors(context),
     willSendResponse: async (context) => {
       setStatus(context);
