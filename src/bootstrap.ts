@@ -96,10 +96,10 @@ export function buildRuntime(
  * prom-client is not even loaded.
  */
 export async function metricsFor(config: Config): Promise<PrometheusMetrics | undefined> {
-  const { enabled, maxOperationNames } = config.observability.metrics;
+  const { enabled, operationNames } = config.observability.metrics;
   if (!enabled) return undefined;
   const { PrometheusMetrics } = await import('./observability/prometheus-metrics');
-  return new PrometheusMetrics({ maxOperationNames });
+  return new PrometheusMetrics({ operationNames });
 }
 
 /**

@@ -34,6 +34,12 @@ export class EnvReader {
     return this.env[key] || undefined;
   }
 
+  /** A variable that no longer does anything: a warning while it is still set, saying why. */
+  retired(key: string, why: string): void {
+    if (this.env[key] !== undefined && this.env[key] !== '')
+      this.warnings.push(`${key} no longer applies: ${why}`);
+  }
+
   problem(message: string): void {
     this.problems.push(message);
   }

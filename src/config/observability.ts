@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { count, type EnvReader, nonEmpty } from './env-reader';
+import { commaList, type EnvReader, nonEmpty } from './env-reader';
 import { PACKAGE_NAME } from './jwt';
 
 export interface MetricsConfig {
@@ -10,8 +10,11 @@ export interface MetricsConfig {
   readonly host: string;
   /** When set, GET /metrics on the API's own port answers a caller presenting it as a bearer token. */
   readonly token: string | undefined;
-  /** Distinct operation names given their own label value; later ones are counted as `other`. */
-  readonly maxOperationNames: number;
+  /**
+   * Operation names the operator lists, which get their own label value (as do the operations of loaded
+   * trusted documents); any other name is counted as `other`.
+   */
+  readonly operationNames: readonly string[];
 }
 
 export interface TracingConfig {
@@ -25,11 +28,24 @@ export interface ObservabilityConfig {
   readonly tracing: TracingConfig;
 }
 
+/** GraphQL names (`[_A-Za-z][_0-9A-Za-z]*`), comma-separated: at most a thousand, each at most 100 long. */
+const operationNameList = z.string().transform((value, ctx) => {
+  const names = commaList(value);
+  if (names.length > 1000 || !names.every((name) => /^[_A-Za-z][_0-9A-Za-z]{0,99}$/.test(name))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected at most 1000 comma-separated GraphQL operation names',
+    });
+    return z.NEVER;
+  }
+  return names;
+});
+
 /** Shorter tokens can be guessed; the same floor as an HS256 signing secret. */
 const MIN_METRICS_TOKEN_LENGTH = 32;
 
 /**
- * METRICS_PORT, METRICS_HOST, METRICS_TOKEN, METRICS_MAX_OPERATION_NAMES, OTEL_EXPORTER_OTLP_ENDPOINT and
+ * METRICS_PORT, METRICS_HOST, METRICS_TOKEN, METRICS_OPERATION_NAMES, OTEL_EXPORTER_OTLP_ENDPOINT and
  * OTEL_SERVICE_NAME. Metrics are never public by default: without a port or a token they are off.
  */
 export function readObservability(env: EnvReader, host: string): ObservabilityConfig {
@@ -42,6 +58,10 @@ export function readObservability(env: EnvReader, host: string): ObservabilityCo
   if (token !== undefined && token.length < MIN_METRICS_TOKEN_LENGTH) {
     env.problem(`METRICS_TOKEN: must be at least ${MIN_METRICS_TOKEN_LENGTH} characters`);
   }
+  env.retired(
+    'METRICS_MAX_OPERATION_NAMES',
+    'operation names get a series of their own only when METRICS_OPERATION_NAMES lists them or a trusted-document manifest defines them',
+  );
   const otlpEndpoint = env.read<string | undefined>(
     'OTEL_EXPORTER_OTLP_ENDPOINT',
     z.url({ protocol: /^https?$/ }),
@@ -53,7 +73,7 @@ export function readObservability(env: EnvReader, host: string): ObservabilityCo
       port,
       host: env.read('METRICS_HOST', nonEmpty, host),
       token,
-      maxOperationNames: env.read('METRICS_MAX_OPERATION_NAMES', count(1, 10_000), 100),
+      operationNames: env.read('METRICS_OPERATION_NAMES', operationNameList, []),
     },
     tracing: {
       otlpEndpoint: otlpEndpoint?.replace(/\/+$/, ''),

@@ -1,3 +1,4 @@
+import { type DocumentNode } from 'graphql';
 import { type Pool } from 'pg';
 import { type AuthFailureReason } from '../errors';
 
@@ -8,6 +9,8 @@ export type RequestOutcome = 'ok' | 'partial' | 'error';
  * metrics off they get {@link NO_METRICS}, whose methods do nothing.
  */
 export interface Metrics {
+  /** The operations of these documents (the trusted ones) get a series of their own, by name. */
+  nameOperations(documents: Iterable<DocumentNode>): void;
   /** A GraphQL request answered; `operation` is null for an anonymous or unparsable operation. */
   graphqlRequest(operation: string | null, outcome: RequestOutcome, seconds: number): void;
   authFailure(reason: AuthFailureReason): void;
@@ -27,6 +30,7 @@ export interface Metrics {
 
 const nothing = () => undefined;
 export const NO_METRICS: Metrics = {
+  nameOperations: nothing,
   graphqlRequest: nothing,
   authFailure: nothing,
   accessDenied: nothing,

@@ -1,7 +1,8 @@
 import { type Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { type AuthFailureReason } from '../errors';
-import { BoundedLabels } from './bounded-labels';
+import { type DocumentNode } from 'graphql';
+import { OperationLabels } from './operation-labels';
 import { type Metrics, type RequestOutcome } from './metrics';
 
 /*
@@ -16,11 +17,11 @@ const OUTCOMES: readonly RequestOutcome[] = ['ok', 'partial', 'error'];
 /**
  * The Prometheus series of one process, in a registry of its own (several servers in one test process do
  * not mix). No label carries a token, a username or a subject: reasons, fields, outcomes and issuers come
- * from fixed sets, and operation names are bounded by {@link BoundedLabels}.
+ * from fixed sets, and operation names from those no client can mint ({@link OperationLabels}).
  */
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
-  private readonly operationNames: BoundedLabels;
+  private readonly operationNames: OperationLabels;
   private readonly requests: Histogram<'operation' | 'outcome'>;
   /** Per operation label, the three outcome series: a request then costs one map lookup, not a label hash. */
   private readonly requestSeries = new Map<
@@ -36,9 +37,9 @@ export class PrometheusMetrics implements Metrics {
   private readonly databaseErrors: Counter;
   private readonly jwksFetches: Counter<'issuer' | 'outcome'>;
 
-  constructor(options: { readonly maxOperationNames: number }) {
+  constructor(options: { readonly operationNames: readonly string[] }) {
     const registers = [this.registry];
-    this.operationNames = new BoundedLabels(options.maxOperationNames);
+    this.operationNames = new OperationLabels(options.operationNames);
     // Event-loop lag (nodejs_eventloop_lag_*), heap, GC and process CPU/memory, from prom-client.
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Histogram({
@@ -125,6 +126,10 @@ export class PrometheusMetrics implements Metrics {
         this.set(read().subscriptions);
       },
     });
+  }
+
+  nameOperations(documents: Iterable<DocumentNode>): void {
+    this.operationNames.learn(documents);
   }
 
   graphqlRequest(operation: string | null, outcome: RequestOutcome, seconds: number): void {

@@ -15,6 +15,7 @@ import { type SubscribePayload } from 'graphql-ws';
 import { type LRUCache } from 'lru-cache';
 import { type Logger } from 'pino';
 import { AppError, errorSpec } from '../errors';
+import { type ErrorFormatter } from '../server/format-error';
 import { appErrorOf, toGraphQLError } from '../server/graphql-error';
 import { unstorableVariables } from '../server/storable-text';
 
@@ -24,16 +25,22 @@ import { unstorableVariables } from '../server/storable-text';
  */
 
 /**
- * What a subscriber may see of errors, as HTTP responses show them: ours with their code and message,
- * anything else as INTERNAL_SERVER_ERROR with nothing of its message (which goes to the log).
+ * What a subscriber may see of errors: exactly what an HTTP response shows, through the same formatter
+ * (ours with their code and message, suggestions hidden where introspection is off, anything else as
+ * INTERNAL_SERVER_ERROR with nothing of its message, which goes to the log). An error without a code is
+ * unexpected, as Apollo takes it over HTTP.
  */
-export function formatErrors(errors: readonly GraphQLError[], log: Logger): GraphQLFormattedError[] {
+export function formatErrors(
+  errors: readonly GraphQLError[],
+  formatError: ErrorFormatter,
+  log: Logger,
+): GraphQLFormattedError[] {
   return errors.map((error) => {
-    const ours = appErrorOf(error);
-    if (ours) return toGraphQLError(ours).toJSON();
-    if (errorSpec(error.extensions.code)) return error.toJSON();
+    const raw = error.toJSON();
+    const expected = appErrorOf(error) !== undefined || errorSpec(raw.extensions?.code) !== undefined;
+    if (expected) return formatError(raw, error);
     log.error({ ws: true, err: error.originalError ?? error }, 'unexpected error');
-    return toGraphQLError(new AppError('INTERNAL_SERVER_ERROR')).toJSON();
+    return formatError({ ...raw, extensions: { ...raw.extensions, code: 'INTERNAL_SERVER_ERROR' } }, error);
   });
 }
 

@@ -23,6 +23,7 @@ import { trustProxyFunction } from '../server/trust-proxy';
 import { auditEventStream } from './event-stream';
 import { formatErrors, prepare } from './subscribe-message';
 import { type Metrics } from '../observability/metrics';
+import { type ErrorFormatter } from '../server/format-error';
 import { type ResolveOptions } from '../trusted-documents/resolve-operation';
 import { type AccessFacts } from '../permissions/decide';
 import { type PermissionMap } from '../permissions/permission-map';
@@ -82,6 +83,8 @@ export interface SubscriptionServerDependencies {
   /** The permission map and what its decisions read, as the HTTP path's shield rules have them. */
   readonly permissions: PermissionMap;
   readonly access: AccessFacts;
+  /** The HTTP path's error formatter: the same masking, suggestions hidden, internals kept out. */
+  readonly formatError: ErrorFormatter;
   readonly clock?: () => number;
 }
 
@@ -251,9 +254,9 @@ export function attachSubscriptions(
         closeWith(connection, CLOSE.slowConsumer, 'SLOW_CONSUMER');
       }
       if (!result.errors) return undefined;
-      return { ...result, errors: formatErrors(result.errors, deps.log) };
+      return { ...result, errors: formatErrors(result.errors, deps.formatError, deps.log) };
     },
-    onError: (_ctx, _id, _payload, errors) => formatErrors(errors, deps.log),
+    onError: (_ctx, _id, _payload, errors) => formatErrors(errors, deps.formatError, deps.log),
   });
 
   // One heartbeat for every socket (a timer per socket costs memory and connect time: bench:sockets): a

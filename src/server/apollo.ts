@@ -10,7 +10,7 @@ import { type Tracing } from '../observability/tracing-hooks';
 import { type RequestContext } from '../request-context';
 import { abuseProtection } from './abuse-limits';
 import { boundedDocumentStore } from './document-store';
-import { createErrorFormatter } from './format-error';
+import { type ErrorFormatter } from './format-error';
 import { landingPage } from './landing-page';
 import { rememberMediaTypeNegotiations } from './media-type-negotiation';
 import { withPinnedDocuments } from '../trusted-documents/pinned-documents';
@@ -28,6 +28,8 @@ export function createApollo(
     readonly tokens: TokenService;
     readonly metrics: Metrics;
     readonly tracing?: Tracing;
+    /** The one error formatter, which the WebSocket path applies too. */
+    readonly formatError: ErrorFormatter;
     /** Trusted documents, parsed and validated at startup: never parsed or validated per request. */
     readonly pinned?: ReadonlyMap<string, DocumentNode>;
   },
@@ -40,11 +42,7 @@ export function createApollo(
     schema,
     introspection: graphql.introspection,
     includeStacktraceInErrorResponses: config.env === 'development',
-    formatError: createErrorFormatter({
-      exposeInternals: config.env === 'development',
-      hideSuggestions: !graphql.introspection,
-      maxTokens: graphql.maxTokens,
-    }),
+    formatError: deps.formatError,
     logger: deps.logger,
     // graphql-js stops lexing past this many tokens: the cheapest place to refuse a huge document.
     parseOptions: { maxTokens: graphql.maxTokens },

@@ -1,4 +1,5 @@
 import { type GraphQLFormattedError } from 'graphql';
+import { type Config } from '../config';
 import { ERROR_TABLE, QueryLimitError } from '../errors';
 import { TOKEN_LIMIT_MESSAGE } from './abuse-limits';
 import { appErrorOf, isRequestRefusal, toGraphQLError } from './graphql-error';
@@ -20,8 +21,19 @@ function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedE
   return { ...formatted, message: formatted.message.replace(SUGGESTION, '') };
 }
 
+/** The formatter for `config`: internals shown only in development, suggestions hidden with introspection. */
+export function errorFormatterFor(config: Pick<Config, 'env' | 'graphql'>): ErrorFormatter {
+  return createErrorFormatter({
+    exposeInternals: config.env === 'development',
+    hideSuggestions: !config.graphql.introspection,
+    maxTokens: config.graphql.maxTokens,
+  });
+}
+
+export type ErrorFormatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
 /**
- * @returns Apollo's formatError: our own errors keep their stable code and safe message; anything
+ * @returns Apollo's formatError, which the WebSocket path applies too (src/realtime/subscribe-message.ts): our own errors keep their stable code and safe message; anything
  * unexpected reaches the client, unless `exposeInternals` (development), as a bare INTERNAL_SERVER_ERROR
  * with no message, stack or library text. (The request plugin logs the detail and adds the request id.)
  * With `hideSuggestions` (introspection off), "Did you mean …" hints are dropped: they would leak the
@@ -36,8 +48,8 @@ export function createErrorFormatter({
   exposeInternals: boolean;
   hideSuggestions: boolean;
   maxTokens: number;
-}) {
-  return function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+}): ErrorFormatter {
+  return function formatError(formatted, error) {
     let ours = appErrorOf(error);
     const code = formatted.extensions?.code;
     if (!ours && code === 'GRAPHQL_PARSE_FAILED' && TOKEN_LIMIT_MESSAGE.test(formatted.message)) {
@@ -45,7 +57,9 @@ export function createErrorFormatter({
     }
     if (ours) {
       const { message, extensions } = toGraphQLError(ours);
-      return { ...withoutStack(formatted), message, extensions };
+      // Ours too: some carry graphql-js's own words (a subscription's invalid document or arguments).
+      const safe = { ...withoutStack(formatted), message, extensions };
+      return hideSuggestions ? withoutSuggestions(safe) : safe;
     }
     // Apollo's fixed message for a malformed request is safe to show; the client must fix the request.
     if (isRequestRefusal(error)) return { message: formatted.message, extensions: { code: 'BAD_REQUEST' } };

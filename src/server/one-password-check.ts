@@ -1,5 +1,7 @@
 import {
   type ASTVisitor,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
   GraphQLError,
   Kind,
   OperationTypeNode,
@@ -10,23 +12,33 @@ import { QueryLimitError } from '../errors';
 
 /** The root mutations that check a password: scrypt work, a throttle attempt and a session each. */
 const PASSWORD_FIELDS = new Set(['login', 'changePassword']);
-const MESSAGE = 'A request may check one password: send each login or password change on its own.';
+export const ONE_PASSWORD_MESSAGE =
+  'A request may check one password: send each login or password change on its own.';
+
+type Fragments = (name: string) => FragmentDefinitionNode | null | undefined;
 
 /** Password-checking root fields in a selection set, through inline fragments and fragments (each once). */
-function count(set: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {
+function count(set: SelectionSetNode, fragments: Fragments, seen: Set<string>): number {
   let found = 0;
   for (const selection of set.selections) {
     if (selection.kind === Kind.FIELD) {
       if (PASSWORD_FIELDS.has(selection.name.value)) found += 1;
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      found += count(selection.selectionSet, context, seen);
+      found += count(selection.selectionSet, fragments, seen);
     } else if (!seen.has(selection.name.value)) {
       seen.add(selection.name.value);
-      const fragment = context.getFragment(selection.name.value);
-      if (fragment) found += count(fragment.selectionSet, context, seen);
+      const fragment = fragments(selection.name.value);
+      if (fragment) found += count(fragment.selectionSet, fragments, seen);
     }
   }
   return found;
+}
+
+/** How many passwords an operation checks (its `login` and `changePassword` root fields). */
+export function passwordChecks(operation: OperationDefinitionNode, fragments: Fragments): number {
+  return operation.operation === OperationTypeNode.MUTATION
+    ? count(operation.selectionSet, fragments, new Set())
+    : 0;
 }
 
 /**
@@ -39,13 +51,13 @@ export function onePasswordCheck(context: ValidationContext): ASTVisitor {
     OperationDefinition(operation) {
       if (
         operation.operation !== OperationTypeNode.MUTATION ||
-        count(operation.selectionSet, context, new Set()) <= 1
+        passwordChecks(operation, (name) => context.getFragment(name)) <= 1
       )
         return;
       context.reportError(
-        new GraphQLError(MESSAGE, {
+        new GraphQLError(ONE_PASSWORD_MESSAGE, {
           nodes: operation,
-          originalError: new QueryLimitError('password_checks', MESSAGE),
+          originalError: new QueryLimitError('password_checks', ONE_PASSWORD_MESSAGE),
         }),
       );
     },

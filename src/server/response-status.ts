@@ -68,9 +68,11 @@ function producedNoData(data: Record<string, unknown> | null | undefined): boole
 export function responseStatus(
   realm: string,
 ): (context: GraphQLRequestContextWillSendResponse<RequestContext>) => void {
-  return function setStatus({ request, response }) {
+  return function setStatus({ request, response, requestIsBatched }) {
     response.http.headers.set('cache-control', 'no-store');
-    if (response.body.kind !== 'single') return;
+    // A batch shares one HTTP status among operations that may each succeed or fail: it stays 200 and each
+    // result carries its own errors (one operation's 403 would otherwise hide the others' data).
+    if (requestIsBatched || response.body.kind !== 'single') return;
     const { data, errors } = response.body.singleResult;
     // Apollo's own refusals already carry their precise status (405 for a mutation over GET): kept.
     if (!errors || !producedNoData(data) || (response.http.status ?? 200) !== 200) return;

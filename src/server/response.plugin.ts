@@ -5,19 +5,16 @@ import { type Metrics } from '../observability/metrics';
 import { type Tracing } from '../observability/tracing-hooks';
 import { requestLog, requestOutcome } from './request-log';
 import { responseStatus } from './response-status';
-import { refusedVariables, unstorableVariables } from './storable-text';
+import { refuseBeforeExecution } from './before-execution';
 
-function refuseUnstorableVariables({ request }: { request: { variables?: Record<string, unknown> } }): void {
-  const refusal = unstorableVariables(request.variables);
-  if (refusal) throw refusedVariables(refusal);
-}
+type RequestListener = GraphQLRequestListener<RequestContext>;
 
 /**
- * Our one Apollo request plugin: variables holding text no database can store are refused before execution
- * (storable-text.ts), then the response's HTTP status and headers (response-status.ts), then the request's
- * log line (request-log.ts), which records the status the client gets. One shared listener with
- * synchronous hooks, because Apollo awaits every hook of every listener on every request (the cost of a
- * second listener is measured in bench/README.md).
+ * Our one Apollo request plugin: what is refused before execution (before-execution.ts), then the
+ * response's HTTP status and headers (response-status.ts), then the request's log line (request-log.ts),
+ * which records the status the client gets. One shared listener with synchronous hooks, because Apollo
+ * awaits every hook of every listener on every request (the cost of a second listener is measured in
+ * bench/README.md).
  */
 export function responsePlugin(
   log: Logger,
@@ -30,11 +27,10 @@ export function responsePlugin(
     ...(tracing && { traceId: () => tracing.currentTraceId() }),
     onDatabaseUnavailable: () => metrics.databaseError(),
   });
-  const listener: GraphQLRequestListener<RequestContext> = {
-    // A plain function, not an async one: Apollo awaits this hook of every listener together (Promise.all,
-    // which takes a value as well as a promise) and catches what it throws, and it runs on every request.
-    didResolveOperation:
-      refuseUnstorableVariables as unknown as GraphQLRequestListener<RequestContext>['didResolveOperation'],
+  const listener: RequestListener = {
+    // A plain function (before-execution.ts): the hook is typed async, but Apollo awaits it with the same
+    // hook of every listener in one Promise.all, which takes a value too, and catches what it throws.
+    didResolveOperation: refuseBeforeExecution as unknown as RequestListener['didResolveOperation'],
     didEncounterErrors: async (context) => onErrors(context),
     willSendResponse: async (context) => {
       setStatus(context);

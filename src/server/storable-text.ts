@@ -63,11 +63,3 @@ export function unstorableVariables(
   }
   return undefined;
 }
-
-/** The refusal as Apollo sends an error thrown by a request hook: 400, with our code. */
-export function refusedVariables(refusal: InputError): GraphQLError {
-  return new GraphQLError(refusal.message, {
-    originalError: refusal,
-    extensions: { ...refusal.extensions, http: { status: 400 } },
-  });
-}

@@ -59,7 +59,7 @@ describe.each(ENGINES)('Prometheus metrics [%s]', (engine, database, available) 
       clock,
       env: {
         METRICS_TOKEN,
-        METRICS_MAX_OPERATION_NAMES: '12',
+        METRICS_OPERATION_NAMES: 'NightlyReport,Probe3',
         LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP: '2',
         TRUSTED_ISSUERS: JSON.stringify([
           { issuer: IDP, audience: 'graphql-jwt-api', algorithms: ['ES256'], jwksUri: idp.url },
@@ -146,18 +146,30 @@ describe.each(ENGINES)('Prometheus metrics [%s]', (engine, database, available) 
   });
 
   (available ? it : it.skip)(
-    'holds operation names to METRICS_MAX_OPERATION_NAMES series, and carries no token or name',
+    'gives a series only to names no client can mint (trusted documents, METRICS_OPERATION_NAMES), and carries no token or name',
     async () => {
-      for (let n = 0; n < 30; n += 1) {
-        await execute(server.app, `query Probe${n} { __typename }`);
-      }
+      // 150 anonymous requests, each minting a name: none gets a series, nor pushes a real one out.
+      for (let n = 1; n <= 150; n += 1) await execute(server.app, `query Attacker${n} { __typename }`);
+      await execute(server.app, 'query Probe3 { __typename }');
+      await execute(server.app, 'query NightlyReport { __typename }');
+      // Me and Permissions are operations of the client kit's trusted-document manifest.
+      await execute(server.app, MeDocument, {}, { token: session.accessToken });
+      await execute(server.app, 'query Permissions { permissions { operation } }');
       const text = (await scrape()).body;
       const operations = new Set(
         [...text.matchAll(/^graphql_request_duration_seconds_count\{operation="([^"]*)"/gm)].map((m) => m[1]),
       );
-      expect(operations.has('other')).toBe(true);
-      // The named ones, plus `other` and `anonymous` which are not counted against the limit.
-      expect([...operations].filter((name) => name !== 'other' && name !== 'anonymous').length).toBe(12);
+      expect([...operations].filter((name) => name!.startsWith('Attacker'))).toEqual([]);
+      expect(operations).toEqual(
+        expect.objectContaining(new Set(['other', 'Probe3', 'NightlyReport', 'Me', 'Permissions'])),
+      );
+      expect(text).toMatch(
+        /^graphql_request_duration_seconds_count\{operation="other",outcome="ok"\} (\d+)/m,
+      );
+      const other = Number(
+        /^graphql_request_duration_seconds_count\{operation="other",outcome="ok"\} (\d+)/m.exec(text)![1],
+      );
+      expect(other).toBeGreaterThanOrEqual(150);
       for (const secret of [session.accessToken, session.refreshToken, idpToken, 'jane', 'ext|1', PASSWORD]) {
         expect(text).not.toContain(secret);
       }
@@ -180,7 +192,7 @@ describe('metrics configuration', () => {
   describe('METRICS_PORT, as a process', () => {
     let process: ServerProcess;
     beforeAll(async () => {
-      process = await startServerProcess(freshEnv({ METRICS_PORT: '0' }));
+      process = await startServerProcess(freshEnv({ METRICS_PORT: '0', METRICS_OPERATION_NAMES: 'Hello' }));
     });
     afterAll(() => {
       process.child.kill('SIGKILL');

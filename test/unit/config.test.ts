@@ -89,7 +89,7 @@ describe('parseConfig', () => {
           port: undefined,
           host: 'localhost',
           token: undefined,
-          maxOperationNames: 100,
+          operationNames: [],
         },
         tracing: { otlpEndpoint: undefined, serviceName: 'graphql-jwt-api' },
       },
@@ -102,6 +102,18 @@ describe('parseConfig', () => {
       dataDir: '.data',
       warnings: [],
     });
+  });
+
+  it('reads METRICS_OPERATION_NAMES, refuses what is no operation name, and warns of the retired METRICS_MAX_OPERATION_NAMES', () => {
+    expect(
+      parseConfig({ METRICS_OPERATION_NAMES: 'Me, NightlyReport' }).observability.metrics.operationNames,
+    ).toEqual(['Me', 'NightlyReport']);
+    expect(problems({ METRICS_OPERATION_NAMES: 'Me,not a name' })).toEqual([
+      'METRICS_OPERATION_NAMES: expected at most 1000 comma-separated GraphQL operation names',
+    ]);
+    expect(parseConfig({ METRICS_MAX_OPERATION_NAMES: '50' }).warnings).toEqual([
+      'METRICS_MAX_OPERATION_NAMES no longer applies: operation names get a series of their own only when METRICS_OPERATION_NAMES lists them or a trusted-document manifest defines them',
+    ]);
   });
 
   describe('SCOPE_HIERARCHY', () => {
