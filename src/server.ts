@@ -16,7 +16,7 @@ import { batchLimit } from './server/batch-limit';
 import { createContextFunction } from './server/context';
 import { Lifecycle } from './server/lifecycle';
 import { REQUEST_ID_HEADER, requestIdOf } from './server/request-id';
-import { registerExplorer } from './server/explorer';
+import { htmlPageHeaders, registerExplorer } from './server/explorer';
 import { explorerHeaders } from './server/landing-page';
 import { registerRoutes } from './server/routes';
 import { documentGate } from './server/trusted-document-gate';
@@ -133,7 +133,11 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
     lifecycle,
   });
   // The self-hosted explorer goes wherever introspection does (it is useless without it).
-  if (config.graphql.introspection) registerExplorer(app, explorerHeaders(config, deps.tokens));
+  // HTML pages exist only where introspection is on: no hook on every request elsewhere.
+  if (config.graphql.introspection) {
+    htmlPageHeaders(app);
+    registerExplorer(app, explorerHeaders(config, deps.tokens));
+  }
   const metricsToken = config.observability.metrics.token;
   if (deps.metrics && metricsToken) app.get('/metrics', metricsHandler(deps.metrics, metricsToken));
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));

@@ -6,10 +6,12 @@ import { parseDurationSeconds } from '../config/env-reader';
 import { describeError, ServiceUnavailableError } from '../errors';
 import { createLogger } from '../logger';
 import { readCommandLine } from './command-line';
+import { terminalSafeJson } from './terminal-safe';
 
 const USAGE = `Usage: npm run audit -- [--since <duration>] [--user <username>] [--type <event type>]
   Prints the audit trail's events since then (default 1h: "15m", "24h", "7d"), oldest first, one JSON
-  object per line; --user narrows it to one account, --type to one event type:
+  object per line (control, bidi and format characters written as \\u escapes); --user narrows it to one
+  account, --type to one event type:
   ${AUDIT_EVENT_TYPES.join(', ')}.
 Uses the same configuration (DATABASE_URL...) as the server.`;
 
@@ -48,7 +50,7 @@ async function main(argv: string[]): Promise<number> {
       ...(values.type && { type: values.type as AuditEventType }),
     };
     for await (const event of services.auditLog.since(Date.now() - seconds * 1000, filter)) {
-      process.stdout.write(`${JSON.stringify({ ...event, at: new Date(event.at).toISOString() })}\n`);
+      process.stdout.write(`${terminalSafeJson({ ...event, at: new Date(event.at).toISOString() })}\n`);
     }
     return 0;
   } finally {

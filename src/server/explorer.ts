@@ -104,6 +104,34 @@ export const GRAPHIQL_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/**
+ * What every HTML page of the API is sent with, whoever asks: never cached (a page may carry a token minted
+ * for that load), not framed, and readable by no other origin, whatever CORS_ORIGINS allows the API itself.
+ * Apollo's Sandbox page sets its script policy in a <meta> element (a nonce per page); this header adds
+ * what a <meta> cannot, and both apply. The GraphiQL page sets its whole policy itself.
+ */
+export function htmlPageHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = reply.getHeader('content-type');
+    if (typeof type !== 'string' || !type.startsWith('text/html')) return payload;
+    for (const name of CORS_RESPONSE_HEADERS) reply.removeHeader(name);
+    reply.header('cache-control', 'no-store');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', PAGE_CSP);
+    return payload;
+  });
+}
+
+const CORS_RESPONSE_HEADERS = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-expose-headers',
+];
+
+/** For Apollo's Sandbox page, beside its own <meta> policy: no framing, no base, no form, no plugin. */
+const PAGE_CSP = "frame-ancestors 'none'; base-uri 'none'; form-action 'none'; object-src 'none'";
+
 /** Apollo's Sandbox page, with the fallback to GraphiQL for when its CDN cannot be reached. */
 export function withGraphiqlFallback(sandboxHtml: string): string {
   const tag = '<script src="graphiql/assets/sandbox-fallback.js"></script>';
