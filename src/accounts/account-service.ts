@@ -103,12 +103,17 @@ export class AccountService {
         if (rotation.kind === 'reused') {
           // Theft: every access token of the session dies with it, on every instance.
           revoke({ kind: 'session', key: rotation.familyId, at: now }, rotation.userId);
-          const details = { sessionId: rotation.familyId };
+        }
+        if (rotation.kind === 'reused' || rotation.kind === 'retried') {
+          // Both clients named: this request's, and (within the grace) the one that rotated the token first.
           await this.deps.audit.record(trx, {
-            type: 'refresh_token.reused',
+            type: rotation.kind === 'reused' ? 'refresh_token.reused' : 'refresh_token.retried',
             userId: rotation.userId,
             client,
-            details,
+            details: {
+              sessionId: rotation.familyId,
+              ...(rotation.rotatedBy && { rotatedBy: rotation.rotatedBy }),
+            },
           });
         }
         return rotation;

@@ -2,7 +2,7 @@ import { type Kysely, type Selectable } from 'kysely';
 import { type DatabaseSchema, type RefreshTokensTable } from '../db/schema';
 import { type ClientInfo } from '../request-context';
 
-const MAX_USER_AGENT = 256;
+export const MAX_USER_AGENT = 256;
 
 /** One refresh token of a session (a family of tokens, each replacing the one before). Times: epoch ms. */
 export interface RefreshTokenRecord {
@@ -14,6 +14,8 @@ export interface RefreshTokenRecord {
   readonly sessionExpiresAt: number;
   /** When it was exchanged for its successor. */
   readonly usedAt: number | null;
+  /** The successor's id, once exchanged. */
+  readonly replacedBy: string | null;
   readonly revokedAt: number | null;
 }
 
@@ -37,6 +39,7 @@ function toRecord(row: Selectable<RefreshTokensTable>): RefreshTokenRecord {
     expiresAt: row.expires_at,
     sessionExpiresAt: row.session_expires_at,
     usedAt: row.used_at,
+    replacedBy: row.replaced_by,
     revokedAt: row.revoked_at,
   };
 }
@@ -63,6 +66,16 @@ export class SessionRepository {
         ip: token.client.ip,
       })
       .execute();
+  }
+
+  /** The client a token was issued to (its address, and its user agent as stored), if the row is there. */
+  async clientOf(id: string): Promise<{ ip: string | null; userAgent: string | null } | undefined> {
+    const row = await this.db
+      .selectFrom('refresh_tokens')
+      .select(['ip', 'user_agent'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return row && { ip: row.ip, userAgent: row.user_agent };
   }
 
   async findByHash(tokenHash: string): Promise<RefreshTokenRecord | undefined> {

@@ -12,6 +12,7 @@ export const AUDIT_EVENT_TYPES = [
   'login.failed',
   'login.throttled',
   'refresh_token.reused',
+  'refresh_token.retried',
   'session.ended',
   'sessions.revoked',
   'password.changed',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { duration, type EnvReader } from './env-reader';
+import { duration, type EnvReader, flag } from './env-reader';
 
 const DATABASE_URL = /^(sqlite:.+|postgres(ql)?:\/\/.+)$/;
 const positive = z.coerce.number().int().min(1);
@@ -18,6 +18,11 @@ export interface AccountsConfig {
   readonly sessionMaxAgeSeconds: number;
   /** A refresh token presented again within this window after its rotation is a concurrent refresh, not theft. */
   readonly refreshReuseGraceSeconds: number;
+  /**
+   * Whether a rotated refresh token presented again within the grace by another client (another address
+   * and another user agent) is still a retry; otherwise it is theft and ends the session.
+   */
+  readonly refreshReuseGraceAcrossClients: boolean;
   /** scrypt cost: N = 2^log2N. */
   readonly passwordScryptLog2N: number;
   /** Failed logins for one username from one address before that pair is refused (429) for the window. */
@@ -53,12 +58,13 @@ export function readDatabase(env: EnvReader, dataDir: string): DatabaseConfig {
   };
 }
 
-/** REFRESH_TOKEN_*, SESSION_MAX_AGE, REFRESH_REUSE_GRACE, PASSWORD_SCRYPT_LOG2N, LOGIN_*, REVOCATION_POLL_INTERVAL, AUDIT_RETENTION. */
+/** REFRESH_TOKEN_*, SESSION_MAX_AGE, REFRESH_REUSE_GRACE(_ACROSS_CLIENTS), PASSWORD_SCRYPT_LOG2N, LOGIN_*, REVOCATION_POLL_INTERVAL, AUDIT_RETENTION. */
 export function readAccounts(env: EnvReader, production: boolean): AccountsConfig {
   const settings: AccountsConfig = {
     refreshTokenTtlSeconds: env.read('REFRESH_TOKEN_TTL', duration(365 * 86_400), 14 * 86_400),
     sessionMaxAgeSeconds: env.read('SESSION_MAX_AGE', duration(365 * 86_400), 30 * 86_400),
     refreshReuseGraceSeconds: env.read('REFRESH_REUSE_GRACE', duration(60), 2),
+    refreshReuseGraceAcrossClients: env.read('REFRESH_REUSE_GRACE_ACROSS_CLIENTS', flag, false),
     passwordScryptLog2N: env.read('PASSWORD_SCRYPT_LOG2N', z.coerce.number().int().min(10).max(20), 15),
     loginMaxFailuresPerUsernameAndIp: env.read('LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP', positive, 10),
     loginMaxFailuresPerIp: env.read('LOGIN_MAX_FAILURES_PER_IP', positive, 50),

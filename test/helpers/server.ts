@@ -37,6 +37,21 @@ export interface TestServerOptions {
   readonly tracing?: Tracing;
   /** Domain modules, as if listed in src/modules/registered-modules.ts (the registered ones by default). */
   readonly modules?: readonly ApiModule[];
+  /**
+   * The test makes the server fail on purpose (a fault of its own, not of a client), so log lines at level
+   * 50 or above are expected. Without it, any such line fails the request that caused it (`execute`) and
+   * the server's close: a client can never trip the operator's "alert on level >= 50".
+   */
+  readonly allowErrorLogs?: boolean;
+}
+
+/** Log lines an operator is alerted on: level 50 (error) or 60 (fatal). */
+const ALERTING = /"level":(50|60)/;
+/** Each test server's raw log lines, for `execute` to check what a request wrote. */
+const serverLogs = new WeakMap<FastifyInstance, { lines: string[]; allowErrors: boolean }>();
+
+function alerting(lines: readonly string[]): string[] {
+  return lines.filter((line) => ALERTING.test(line)).map((line) => line.slice(0, 300));
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -61,6 +76,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...services,
   });
   await app.ready();
+  serverLogs.set(app, { lines: logs, allowErrors: options.allowErrorLogs ?? false });
   return {
     app,
     tokens: runtime.tokens,
@@ -70,6 +86,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     close: async () => {
       await app.close();
       await services.close();
+      const errors = options.allowErrorLogs ? [] : alerting(logs);
+      if (errors.length > 0) throw new Error(`the server logged at level >= 50:\n${errors.join('\n')}`);
     },
   };
 }
@@ -111,6 +129,8 @@ export async function execute<TData, TVariables>(
   auth: { token?: string; authorization?: string; ip?: string; headers?: Record<string, string> } = {},
 ): Promise<GraphQLResponse<TData>> {
   const authorization = auth.authorization ?? (auth.token === undefined ? undefined : `Bearer ${auth.token}`);
+  const log = serverLogs.get(app);
+  const before = log?.lines.length ?? 0;
   const response = await app.inject({
     method: 'POST',
     url: '/graphql',
@@ -122,6 +142,9 @@ export async function execute<TData, TVariables>(
     ...(auth.ip && { remoteAddress: auth.ip }),
     payload: JSON.stringify({ query: typeof document === 'string' ? document : print(document), variables }),
   });
+  const errors = log && !log.allowErrors ? alerting(log.lines.slice(before)) : [];
+  if (errors.length > 0)
+    throw new Error(`a client's request made the server log at level >= 50:\n${errors.join('\n')}`);
   return {
     status: response.statusCode,
     headers: response.headers,

@@ -217,6 +217,10 @@ describeEngines('revocation before exp', (database) => {
     it('records every operation, admin-only, without a password or token in it', async () => {
       const user = await createUser();
       const session = await login(user.username);
+      // The same client refreshing twice within REFRESH_REUSE_GRACE: a retry, recorded.
+      const retried = await login(user.username);
+      await execute(server.app, RefreshTokenDocument, { refreshToken: retried.refreshToken });
+      await execute(server.app, RefreshTokenDocument, { refreshToken: retried.refreshToken });
       await execute(server.app, LoginDocument, { username: user.username, password: 'wrong password here' });
       // Past LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP (3 here) the pair is throttled: the fourth is refused.
       for (let attempt = 0; attempt < 4; attempt += 1) {
