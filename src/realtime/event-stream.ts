@@ -1,17 +1,10 @@
 import { type AuditEvent, type AuditTrail } from '../audit/audit-trail';
 
-/** A subscriber that let more events pile up than it may hold. */
-export class SlowConsumerError extends Error {
-  constructor() {
-    super('The subscriber is not keeping up: its events were dropped.');
-    this.name = 'SlowConsumerError';
-  }
-}
-
 /**
  * Committed audit events that `accept` lets through, as the async iterator a GraphQL subscription returns.
- * At most `capacity` wait to be taken: a subscriber that falls further behind gets SlowConsumerError and
- * nothing more (and `onOverflow` is called), rather than a queue that grows without end. Sending waits for
+ * At most `capacity` wait to be taken: for a subscriber that falls further behind, `onOverflow` is called
+ * (its socket is closed, 1013) and the stream ends, rather than a queue that grows without end. Ending is
+ * no error: a client that stops reading is the client's doing, and its close code says what happened. Sending waits for
  * the socket to take each message, so a client that stops reading shows up here first. Ending the
  * iteration stops listening.
  */
@@ -54,8 +47,7 @@ export function auditEventStream(
     next() {
       const event = queue.shift();
       if (event) return Promise.resolve({ value: event, done: false });
-      if (state === 'overflowed') return Promise.reject(new SlowConsumerError());
-      if (state === 'done') return Promise.resolve({ value: undefined, done: true });
+      if (state !== 'open') return Promise.resolve({ value: undefined, done: true });
       // Events are handed straight to a waiting taker, so the queue only fills while nobody waits.
       return new Promise((resolve) => (waiting = resolve));
     },

@@ -351,7 +351,7 @@ describe('accounts over HTTP', () => {
 
   describe('when the database goes away', () => {
     it('reports ready, then 503 from /readyz and SERVICE_UNAVAILABLE, while me keeps working from the token', async () => {
-      const doomed = await startTestServer();
+      const doomed = await startTestServer({ allowErrorLogs: true });
       await doomed.services.users.createUser({ username: 'ivy', password: PASSWORD, scopes: [] }, {});
       const token = (await execute(doomed.app, LoginDocument, { username: 'ivy', password: PASSWORD })).body
         .data!.login!.accessToken;

@@ -1,4 +1,5 @@
-import { execute, startTestServer, type TestServer } from '../helpers/server';
+import { describeEngines } from '../helpers/databases';
+import { execute, startTestServer, startTestServerOn, type TestServer } from '../helpers/server';
 import { connect, subscribe, until } from '../helpers/websocket';
 
 /*
@@ -96,45 +97,6 @@ describe('the same rules on every path, in production', () => {
     });
   });
 
-  describe('3. one password check per HTTP request, batches included', () => {
-    it('runs one login of a batch of five and refuses the others before they check anything', async () => {
-      const before = (await server.services.auditLog.page({}, 200)).events.filter((event) =>
-        event.type.startsWith('login.'),
-      ).length;
-      const login = {
-        query: 'mutation($p: String!) { login(username: "walker", password: $p) { accessToken } }',
-      };
-      const { status, results } = await batch(
-        ['wrong one', 'wrong two', PASSWORD, 'wrong three', 'wrong four'].map((p) => ({
-          ...login,
-          variables: { p },
-        })),
-      );
-      expect(status).toBe(200);
-      const refused = results.filter((result) => result.errors?.[0]?.extensions.limit === 'password_checks');
-      expect(refused).toHaveLength(4);
-      for (const result of refused) expect(result.errors![0]!.extensions.code).toBe('QUERY_LIMIT_EXCEEDED');
-      const after = (await server.services.auditLog.page({}, 200)).events.filter((event) =>
-        event.type.startsWith('login.'),
-      ).length;
-      expect(after - before).toBe(1);
-    });
-
-    it('still refuses two logins in one document (the validation rule), and lets one per request through', async () => {
-      const twice = await execute(
-        server.app,
-        'mutation { a: login(username: "walker", password: "x") { accessToken } b: login(username: "walker", password: "y") { accessToken } }',
-      );
-      expect([twice.status, twice.body.errors?.[0]?.extensions?.limit]).toEqual([400, 'password_checks']);
-      const once = await execute(
-        server.app,
-        'mutation($p: String!) { login(username: "walker", password: $p) { accessToken } }',
-        { p: PASSWORD },
-      );
-      expect(once.body.errors).toBeUndefined();
-    });
-  });
-
   describe('batches keep each operation its own answer', () => {
     it("answers 200 with one operation's data and another's refusal, not 403 for both", async () => {
       const { status, results } = await batch(
@@ -168,5 +130,62 @@ describe('with introspection on (development)', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describeEngines('3. one password check per HTTP request, batches included', (database) => {
+  let server: TestServer;
+
+  const batch = async (operations: Array<{ query: string; variables?: Record<string, unknown> }>) => {
+    const response = await server.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify(operations),
+    });
+    return { status: response.statusCode, results: response.json<Results>() };
+  };
+
+  beforeAll(async () => {
+    server = await startTestServerOn(database, { env: PRODUCTION });
+    await server.services.users.createUser({ username: 'walker', password: PASSWORD, scopes: [] }, {});
+  });
+  afterAll(() => server.close());
+
+  it('runs one login of a batch of five and refuses the others before they check anything', async () => {
+    const before = (await server.services.auditLog.page({}, 200)).events.filter((event) =>
+      event.type.startsWith('login.'),
+    ).length;
+    const login = {
+      query: 'mutation($p: String!) { login(username: "walker", password: $p) { accessToken } }',
+    };
+    const { status, results } = await batch(
+      ['wrong one', 'wrong two', PASSWORD, 'wrong three', 'wrong four'].map((p) => ({
+        ...login,
+        variables: { p },
+      })),
+    );
+    expect(status).toBe(200);
+    const refused = results.filter((result) => result.errors?.[0]?.extensions.limit === 'password_checks');
+    expect(refused).toHaveLength(4);
+    for (const result of refused) expect(result.errors![0]!.extensions.code).toBe('QUERY_LIMIT_EXCEEDED');
+    const after = (await server.services.auditLog.page({}, 200)).events.filter((event) =>
+      event.type.startsWith('login.'),
+    ).length;
+    expect(after - before).toBe(1);
+  });
+
+  it('still refuses two logins in one document (the validation rule), and lets one per request through', async () => {
+    const twice = await execute(
+      server.app,
+      'mutation { a: login(username: "walker", password: "x") { accessToken } b: login(username: "walker", password: "y") { accessToken } }',
+    );
+    expect([twice.status, twice.body.errors?.[0]?.extensions?.limit]).toEqual([400, 'password_checks']);
+    const once = await execute(
+      server.app,
+      'mutation($p: String!) { login(username: "walker", password: $p) { accessToken } }',
+      { p: PASSWORD },
+    );
+    expect(once.body.errors).toBeUndefined();
   });
 });

@@ -179,7 +179,12 @@ describe('production mode', () => {
 
   it('masks a database failure, giving the client the request id of the detailed log line', async () => {
     await server.services.database.close();
-    const response = await execute(server.app, LoginDocument, { username: 'jane', password: PASSWORD });
+    const response = await execute(
+      server.app,
+      LoginDocument,
+      { username: 'jane', password: PASSWORD },
+      { serverFault: true },
+    );
     expect(response.status).toBe(503);
     const error = response.body.errors![0]!;
     expect(error.message).toBe('The service is temporarily unavailable. Try again shortly.');
