@@ -15,29 +15,38 @@ export interface PermissionHooks {
   readonly traceCheck?: <T>(field: string, check: () => T) => T;
 }
 
+type RuleResult = true | Error | Promise<true | Error>;
+
+// A rule that throws becomes shield's fallback error (NOT_EXPOSED): a database failure while deciding is
+// returned as itself instead (SERVICE_UNAVAILABLE).
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+
 function ruleFor(policy: Policy, name: string, facts: AccessFacts, hooks: PermissionHooks): Rule {
   const { onDenied, traceCheck } = hooks;
+  const settle = (decision: Decision, info: GraphQLResolveInfo): true | Error => {
+    if (!decision) return true;
+    onDenied?.(`${info.parentType.name}.${info.fieldName}`);
+    return decision;
+  };
+  // No closure per call on the way a token alone decides (`me`): the check allocates only the request.
+  const check = (
+    parent: unknown,
+    args: Record<string, unknown>,
+    context: RequestContext,
+    info: GraphQLResolveInfo,
+  ): RuleResult => {
+    const decision = decide(policy, { identity: context.identity, args, parent, context }, facts);
+    return decision instanceof Promise
+      ? decision.then((settled) => settle(settled, info), asError)
+      : settle(decision, info);
+  };
   // 'no_cache': the token alone decides most fields in a few property reads, cheaper than shield's
   // per-request cache (bench/README.md); what needs the database is read once per request by the facts.
   return rule(name, { cache: 'no_cache' })(
-    (parent: unknown, args: Record<string, unknown>, context: RequestContext, info: GraphQLResolveInfo) => {
-      const settle = (decision: Decision) => {
-        if (!decision) return true;
-        onDenied?.(`${info.parentType.name}.${info.fieldName}`);
-        return decision;
-      };
-      const check = (): true | Error | Promise<true | Error> => {
-        const decision = decide(policy, { identity: context.identity, args, parent, context }, facts);
-        // A rule that throws becomes shield's fallback error (NOT_EXPOSED): a database failure while
-        // deciding is returned as itself instead (SERVICE_UNAVAILABLE).
-        return decision instanceof Promise
-          ? decision.then(settle, (error: unknown) =>
-              error instanceof Error ? error : new Error(String(error)),
-            )
-          : settle(decision);
-      };
-      return traceCheck ? traceCheck(`${info.parentType.name}.${info.fieldName}`, check) : check();
-    },
+    (parent: unknown, args: Record<string, unknown>, context: RequestContext, info: GraphQLResolveInfo) =>
+      traceCheck
+        ? traceCheck(`${info.parentType.name}.${info.fieldName}`, () => check(parent, args, context, info))
+        : check(parent, args, context, info),
   );
 }
 
