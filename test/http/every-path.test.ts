@@ -15,23 +15,25 @@ type Results = Array<{
   errors?: Array<{ message: string; extensions: Record<string, unknown> }>;
 }>;
 
+type Operation = { query: string; variables?: Record<string, unknown> };
+
+/** A JSON batch POSTed as it is, with a token when given: the status and each operation's result. */
+async function batchOn(server: TestServer, operations: Operation[], token?: string) {
+  const response = await server.app.inject({
+    method: 'POST',
+    url: '/graphql',
+    headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+    payload: JSON.stringify(operations),
+  });
+  return { status: response.statusCode, results: response.json<Results>() };
+}
+
 describe('the same rules on every path, in production', () => {
   let server: TestServer;
   let url: string;
   let token: string;
 
-  const batch = async (
-    operations: Array<{ query: string; variables?: Record<string, unknown> }>,
-    auth?: string,
-  ) => {
-    const response = await server.app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json', ...(auth && { authorization: `Bearer ${auth}` }) },
-      payload: JSON.stringify(operations),
-    });
-    return { status: response.statusCode, results: response.json<Results>() };
-  };
+  const batch = (operations: Operation[], auth?: string) => batchOn(server, operations, auth);
   const errorLines = () => server.logs.filter((line) => /"level":(50|60)/.test(line));
 
   beforeAll(async () => {
@@ -136,15 +138,7 @@ describe('with introspection on (development)', () => {
 describeEngines('3. one password check per HTTP request, batches included', (database) => {
   let server: TestServer;
 
-  const batch = async (operations: Array<{ query: string; variables?: Record<string, unknown> }>) => {
-    const response = await server.app.inject({
-      method: 'POST',
-      url: '/graphql',
-      headers: { 'content-type': 'application/json' },
-      payload: JSON.stringify(operations),
-    });
-    return { status: response.statusCode, results: response.json<Results>() };
-  };
+  const batch = (operations: Operation[]) => batchOn(server, operations);
 
   beforeAll(async () => {
     server = await startTestServerOn(database, { env: PRODUCTION });
