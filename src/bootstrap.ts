@@ -2,6 +2,7 @@ import { type Logger } from 'pino';
 import { type AccountService, createAccountService } from './accounts/account-service';
 import { createLoginThrottle } from './accounts/login-throttle';
 import { createPasswordHasher } from './accounts/password-hasher';
+import { SessionDirectory } from './accounts/session-directory';
 import { TokenMinting } from './accounts/token-minting';
 import { createUserAdminService, type UserAdminService } from './accounts/user-admin-service';
 import { AuditLog } from './audit/audit-log';
@@ -117,6 +118,8 @@ export interface Services {
   readonly database: Database;
   readonly accounts: AccountService;
   readonly users: UserAdminService;
+  /** Where accounts are signed in, and ending those sessions. */
+  readonly sessions: SessionDirectory;
   readonly minting: TokenMinting;
   /** Keeps the token service's revocation registry in step with the other instances. */
   readonly revocations: RevocationFeed;
@@ -133,11 +136,11 @@ export interface Services {
 }
 
 /**
- * Each module's parts, and the owner lookups they register.
+ * Each module's parts, and the owner lookups they register besides the API's own (`core`).
  * @throws Error when a policy names a resource no module looks up, or two modules look up one
  */
-function buildModules(api: ApiDefinition, services: ModuleServices) {
-  const owners = new Map<string, OwnerLookup>();
+function buildModules(api: ApiDefinition, services: ModuleServices, core: Record<string, OwnerLookup>) {
+  const owners = new Map<string, OwnerLookup>(Object.entries(core));
   const resolvers: object[] = [];
   for (const module of api.modules) {
     const parts = module.create(services);
@@ -250,7 +253,12 @@ export async function startServices(
     const { scopeClosure } = config.authorization;
     const minting = new TokenMinting(database.db, tokens, audit, scopeClosure);
     const auditLog = new AuditLog(database.db, audit);
-    const modules = buildModules(api, { db: database.db, logger, clock: clock ?? Date.now });
+    const sessions = new SessionDirectory({ db: database.db, revocations, audit, clock });
+    const modules = buildModules(
+      api,
+      { db: database.db, logger, clock: clock ?? Date.now },
+      { Session: (id) => sessions.ownerOf(id) },
+    );
     const access = new DatabaseAccessFacts((id) => users.current(id), modules.owners, scopeClosure);
     const feed = revocations;
     const close = async () => {
@@ -261,6 +269,7 @@ export async function startServices(
       database,
       accounts,
       users,
+      sessions,
       minting,
       revocations,
       audit,

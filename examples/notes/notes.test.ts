@@ -237,7 +237,7 @@ describeEngines('the notes example module', (database) => {
         'Mutation.deleteNote': {
           query: 'mutation($id: ID!) { probe: deleteNote(id: $id) }',
           variables: target,
-          last: true,
+          last: 1,
         },
       };
       const mismatches = await liveMismatches({

@@ -4,7 +4,8 @@ import { type DatabaseSchema } from '../db/schema';
 import { type ClientInfo } from '../request-context';
 import { hashRefreshToken } from './refresh-token';
 import { nextRefreshToken, type StoredSession } from './session';
-import { MAX_USER_AGENT, sessionRepository } from './session-repository';
+import { storedUserAgent } from './device';
+import { sessionRepository } from './session-repository';
 import { userRepository, withoutPassword } from './user-repository';
 
 /** The client that rotated a token first, as its successor's row remembers it. */
@@ -38,8 +39,7 @@ export type RefreshOutcome =
  */
 function anotherClient(first: RotatingClient | undefined, client: ClientInfo): boolean {
   if (!first) return false;
-  const agent = client.userAgent?.slice(0, MAX_USER_AGENT) ?? null;
-  return first.ip !== client.ip && first.userAgent !== agent;
+  return first.ip !== client.ip && first.userAgent !== storedUserAgent(client.userAgent);
 }
 
 /**
@@ -87,7 +87,11 @@ export async function rotateRefreshToken(
     await sessions.revokeFamily(presented.familyId, now);
     return { kind: 'invalid' };
   }
-  const family = { id: presented.familyId, expiresAt: presented.sessionExpiresAt };
+  const family = {
+    id: presented.familyId,
+    expiresAt: presented.sessionExpiresAt,
+    createdAt: presented.sessionCreatedAt,
+  };
   const next = nextRefreshToken(settings, withoutPassword(user), family, client, now);
   if (!(await sessions.markUsed(presented.id, now, next.record.id))) return { kind: 'invalid' };
   await sessions.insert(next.record);

@@ -27,7 +27,7 @@ export type StoredSession = Omit<Session, 'accessToken'>;
 export function nextRefreshToken(
   settings: Pick<Config['accounts'], 'refreshTokenTtlSeconds'>,
   user: UserAccount,
-  family: { id: string; expiresAt: number },
+  family: { id: string; expiresAt: number; createdAt: number },
   client: ClientInfo,
   now: number,
 ): { session: StoredSession; record: NewRefreshToken } {
@@ -41,6 +41,7 @@ export function nextRefreshToken(
     createdAt: now,
     expiresAt,
     sessionExpiresAt: family.expiresAt,
+    sessionCreatedAt: family.createdAt,
     client,
   };
   return {
@@ -56,6 +57,6 @@ export function firstRefreshToken(
   client: ClientInfo,
   now: number,
 ): { session: StoredSession; record: NewRefreshToken } {
-  const family = { id: randomUUID(), expiresAt: now + settings.sessionMaxAgeSeconds * 1000 };
+  const family = { id: randomUUID(), expiresAt: now + settings.sessionMaxAgeSeconds * 1000, createdAt: now };
   return nextRefreshToken(settings, user, family, client, now);
 }

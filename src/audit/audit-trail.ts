@@ -14,6 +14,7 @@ export const AUDIT_EVENT_TYPES = [
   'refresh_token.reused',
   'refresh_token.retried',
   'session.ended',
+  'session.revoked',
   'sessions.revoked',
   'password.changed',
   'user.created',

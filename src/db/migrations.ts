@@ -77,6 +77,22 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('revocations').execute();
     },
   },
+  '0003_session_devices': {
+    // A session is a family of refresh tokens; its live token (the one not yet used) says when the session
+    // was last used, from where and on what. What every token of the family carries from the login: when it
+    // began, and the device's label. Families from before this migration begin with their oldest row.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('refresh_tokens').addColumn('session_created_at', 'bigint').execute();
+      await db.schema.alterTable('refresh_tokens').addColumn('device_label', 'text').execute();
+      await sql`update refresh_tokens set session_created_at = (select min(r.created_at) from refresh_tokens r where r.family_id = refresh_tokens.family_id)`.execute(
+        db,
+      );
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('refresh_tokens').dropColumn('device_label').execute();
+      await db.schema.alterTable('refresh_tokens').dropColumn('session_created_at').execute();
+    },
+  },
 };
 
 /** The API's migrations and those of its domain modules (each named after its module). */

@@ -32,8 +32,13 @@ export interface RefreshTokensTable {
   used_at: number | null;
   replaced_by: string | null;
   revoked_at: number | null;
+  /** The client's, with control characters removed (accounts/device.ts). */
   user_agent: string | null;
   ip: string | null;
+  /** When the family's first token was issued (the login); null only on rows purged before it was kept. */
+  session_created_at: number | null;
+  /** "Firefox on Linux": from the user agent of the row's client. */
+  device_label: string | null;
 }
 
 /** Revocations of access tokens before their `exp` (src/auth/revocation-registry.ts), kept while they matter. */

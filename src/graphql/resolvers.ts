@@ -4,6 +4,7 @@ import { type AccountService } from '../accounts/account-service';
 import { type TokenMinting } from '../accounts/token-minting';
 import { type UserAdminService } from '../accounts/user-admin-service';
 import { type AuditLog } from '../audit/audit-log';
+import { type SessionDirectory } from '../accounts/session-directory';
 import { type LiveActors } from '../permissions/access-facts';
 import { type OperationPermission } from './operation-permission.type';
 import { AuditResolver } from './audit.resolver';
@@ -13,6 +14,7 @@ import { MeResolver } from './me.resolver';
 import { PermissionsResolver } from './permissions.resolver';
 import { SessionResolver } from './session.resolver';
 import { UsersResolver } from './users.resolver';
+import { UserSessionsResolver, ViewerSessionsResolver } from './device-sessions.resolver';
 
 /** Every resolver class of the schema. */
 export const RESOLVERS = [
@@ -23,6 +25,8 @@ export const RESOLVERS = [
   UsersResolver,
   AuditResolver,
   EventsResolver,
+  ViewerSessionsResolver,
+  UserSessionsResolver,
 ] as const;
 
 /** What the resolvers are built with. */
@@ -30,6 +34,8 @@ export interface ResolverDependencies {
   readonly accounts: AccountService;
   readonly minting: TokenMinting;
   readonly users: UserAdminService;
+  /** Where accounts are signed in, and ending those sessions. */
+  readonly sessions: SessionDirectory;
   readonly auditLog: AuditLog;
   readonly logger: Logger;
   /** The callers that the permission map's live-account check let in, for the grant rules. */
@@ -50,10 +56,12 @@ export function createResolvers(
     [MeResolver, new MeResolver()],
     [PermissionsResolver, new PermissionsResolver(operations)],
     [IssueTokenResolver, new IssueTokenResolver(deps.minting, deps.users, deps.access)],
-    [SessionResolver, new SessionResolver(deps.accounts)],
+    [SessionResolver, new SessionResolver(deps.accounts, deps.sessions)],
     [UsersResolver, new UsersResolver(deps.users, deps.access)],
     [AuditResolver, new AuditResolver(deps.auditLog)],
     [EventsResolver, new EventsResolver()],
+    [ViewerSessionsResolver, new ViewerSessionsResolver(deps.sessions)],
+    [UserSessionsResolver, new UserSessionsResolver(deps.sessions)],
     ...deps.moduleResolvers.map((instance): [unknown, object] => [instance.constructor, instance]),
   ]);
   return { get: (resolverClass) => instances.get(resolverClass)! };

@@ -1,12 +1,33 @@
-import { Arg, Ctx, Int, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Int, Resolver } from 'type-graphql';
 import { MutationField } from './mutation-field';
 import { type AccountService } from '../accounts/account-service';
+import { type SessionDirectory } from '../accounts/session-directory';
 import { type RequestContext, requireLocalIdentity } from '../request-context';
 import { AuthPayload } from './auth-payload.type';
 
 @Resolver()
 export class SessionResolver {
-  constructor(private readonly accounts: AccountService) {}
+  constructor(
+    private readonly accounts: AccountService,
+    private readonly directory: SessionDirectory,
+  ) {}
+
+  @MutationField(() => Boolean, {
+    description:
+      "Ends one session (see `me { sessions }`): its refresh token at once, its access tokens and sockets on every instance within a second. Your own, or anyone's with users:write. False when it had already ended.",
+  })
+  async revokeSession(@Arg('id', () => ID) id: string, @Ctx() context: RequestContext): Promise<boolean> {
+    return this.directory.revoke(id, requireLocalIdentity(context).subject, context.client);
+  }
+
+  @MutationField(() => Int, {
+    description:
+      'Ends every session of yours but the one of this token (all of them when the token names none); returns how many.',
+  })
+  async revokeOtherSessions(@Ctx() context: RequestContext): Promise<number> {
+    const identity = requireLocalIdentity(context);
+    return this.directory.revokeOthers(identity.subject, identity.sessionId, context.client);
+  }
 
   @MutationField(() => AuthPayload, { description: 'Signs in with a username and password.' })
   async login(

@@ -5,6 +5,7 @@ import { type AuditEvent } from '../audit/audit-trail';
 /** The audit events a signed-in user is told of, live. */
 export const VIEWER_EVENT_TYPES: ReadonlySet<string> = new Set([
   'session.ended',
+  'session.revoked',
   'sessions.revoked',
   'password.changed',
   'user.scopes_set',
@@ -16,7 +17,8 @@ export const VIEWER_EVENT_TYPES: ReadonlySet<string> = new Set([
 })
 export class ViewerEvent {
   @Field(() => String, {
-    description: '`session.ended`, `sessions.revoked`, `password.changed` or `user.scopes_set`.',
+    description:
+      '`session.ended` (a logout), `session.revoked` (one session ended from elsewhere), `sessions.revoked`, `password.changed` or `user.scopes_set`.',
   })
   type!: string;
 

@@ -1,4 +1,4 @@
-import { authenticated, owner, type Policy, PUBLIC, requires } from './policy';
+import { authenticated, owner, ownerOnly, type Policy, PUBLIC, requires } from './policy';
 
 /*
  * The one permission map, as data (policy.ts). graphql-shield enforces it over HTTP (rules.ts), the
@@ -51,6 +51,12 @@ export const API_PERMISSIONS: PermissionDeclarations = {
       refreshToken: PUBLIC,
       logout: authenticated({ account: 'local' }),
       revokeAllSessions: authenticated({ account: 'local' }),
+      revokeOtherSessions: authenticated({ account: 'local' }),
+      revokeSession: requires({
+        anyOf: [['users:write']],
+        owner: owner.resource('Session', 'id'),
+        account: 'live',
+      }),
       changePassword: authenticated({ account: 'local' }),
       createUser: requires(ACCOUNTS_WRITE),
       setUserScopes: requires(ACCOUNTS_WRITE),
@@ -61,14 +67,31 @@ export const API_PERMISSIONS: PermissionDeclarations = {
       viewerEvents: authenticated(),
       auditEvents: requires(AUDIT_READ),
     },
+    // Not open, for their sessions: an account's own (read from the object), or users:read.
+    Viewer: {
+      id: PUBLIC,
+      username: PUBLIC,
+      scopes: PUBLIC,
+      greeting: PUBLIC,
+      tokenExpiresAt: PUBLIC,
+      sessions: ownerOnly(owner.parent('id'), { account: 'local' }),
+    },
+    User: {
+      id: PUBLIC,
+      username: PUBLIC,
+      scopes: PUBLIC,
+      disabled: PUBLIC,
+      createdAt: PUBLIC,
+      updatedAt: PUBLIC,
+      sessions: requires({ anyOf: ACCOUNTS_READ, owner: owner.parent('id'), account: 'live' }),
+    },
   },
   openTypes: [
-    'Viewer',
+    'Session',
     'OperationPermission',
     'OwnerAlternative',
     'IssuedToken',
     'AuthPayload',
-    'User',
     'UserPage',
     'PageInfo',
     'AuditEvent',

@@ -9,7 +9,7 @@ import { type FastifyInstance } from 'fastify';
  */
 
 export const STARTER_DOCUMENT =
-  'query Me {\n  me {\n    id\n    username\n    scopes\n    greeting\n  }\n}\n';
+  'query Me {\n  me {\n    id\n    username\n    scopes\n    greeting\n    sessions {\n      id\n      current\n      deviceLabel\n      lastUsedAt\n    }\n  }\n}\n';
 
 /** Starts GraphiQL in #graphiql from the JSON the page carries, so the page needs no inline script. */
 const BOOT_SCRIPT = `(function () {

@@ -29,6 +29,8 @@ export interface LiveCaller {
   readonly authorization: string | undefined;
   /** Its token's subject: an account id, a service's name or another issuer's subject. */
   readonly subject: string;
+  /** The account's username, for a column with an account. */
+  readonly username?: string;
 }
 
 export interface MatrixRequest {
@@ -36,8 +38,11 @@ export interface MatrixRequest {
   readonly query: string;
   /** Its variables; `whose` says whether the caller is to be the owner of what it names. */
   readonly variables?: (caller: LiveCaller, whose: 'own' | 'other') => Record<string, unknown>;
-  /** Ends the caller's sessions (revokeAllSessions): run after every other row of its column. */
-  readonly last?: boolean;
+  /**
+   * Ends what other rows of its column need (the caller's sessions, its token): run after them, the
+   * higher the later (revokeAllSessions, which ends the caller's token, last of all).
+   */
+  readonly last?: number;
 }
 
 const REFUSALS = new Set<string>(['UNAUTHENTICATED', 'FORBIDDEN', 'LOCAL_ACCOUNT_REQUIRED']);
@@ -87,8 +92,9 @@ export async function provisionCallers(
       continue;
     }
     let subject = `service-${randomUUID()}`;
+    let username: string | undefined;
     if (caller.account !== 'none') {
-      const username = `m-${randomUUID().slice(0, 8)}`;
+      username = `m-${randomUUID().slice(0, 8)}`;
       subject = (
         await users.createUser({ username, password: MATRIX_PASSWORD, scopes: [...caller.scopes] }, {})
       ).id;
@@ -105,7 +111,7 @@ export async function provisionCallers(
         .where('id', '=', subject)
         .execute();
     }
-    callers.push({ column, authorization: `Bearer ${token}`, subject });
+    callers.push({ column, authorization: `Bearer ${token}`, subject, ...(username && { username }) });
   }
   return callers;
 }
@@ -187,8 +193,7 @@ export async function liveMismatches(options: {
     return false;
   });
   const ordered = [...rows].sort(
-    (a, b) =>
-      Number(!!requests[`${a.type}.${a.field}`]!.last) - Number(!!requests[`${b.type}.${b.field}`]!.last),
+    (a, b) => (requests[`${a.type}.${a.field}`]!.last ?? 0) - (requests[`${b.type}.${b.field}`]!.last ?? 0),
   );
   for (const [index, caller] of callers.entries()) {
     for (const row of ordered) {

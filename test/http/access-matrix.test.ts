@@ -6,6 +6,7 @@ import { BUILT_IN_HIERARCHY } from '../../src/scopes/vocabulary';
 import {
   type LiveCaller,
   liveMismatches,
+  MATRIX_PASSWORD,
   type MatrixRequest,
   provisionCallers,
 } from '../helpers/access-matrix';
@@ -14,13 +15,20 @@ import { foreignIssuer } from '../helpers/foreign-issuer';
 import { startTestServerOn, type TestServer } from '../helpers/server';
 
 const METRICS_TOKEN = 'matrix-metrics-token-0123456789abcdefghij';
+const CLIENT = { ip: '127.0.0.1', userAgent: 'matrix' };
 /** An id no account has: the administrative mutations probed with it run, and change nothing. */
 const NO_SUCH_USER = '00000000-0000-4000-8000-00000000dead';
 
 /** One request per root field of the API, each aliasing its field `probe`; owner rows name an account. */
-function requests(otherAccount: () => string): Record<string, MatrixRequest> {
+function requests(
+  otherAccount: () => string,
+  sessionOf: (subject: string) => string,
+): Record<string, MatrixRequest> {
   const ownOrOther = (caller: LiveCaller, whose: 'own' | 'other') => ({
     id: whose === 'own' ? caller.subject : otherAccount(),
+  });
+  const ownOrOtherSession = (caller: LiveCaller, whose: 'own' | 'other') => ({
+    id: sessionOf(whose === 'own' ? caller.subject : otherAccount()),
   });
   return {
     'Query.me': { query: '{ probe: me { greeting } }' },
@@ -40,7 +48,14 @@ function requests(otherAccount: () => string): Record<string, MatrixRequest> {
       query:
         'mutation { probe: changePassword(currentPassword: "not the password", newPassword: "a brand new passphrase") { accessToken } }',
     },
-    'Mutation.revokeAllSessions': { query: 'mutation { probe: revokeAllSessions }', last: true },
+    'Mutation.revokeSession': {
+      query: 'mutation($id: ID!) { probe: revokeSession(id: $id) }',
+      variables: ownOrOtherSession,
+      last: 1,
+    },
+    'Mutation.revokeOtherSessions': { query: 'mutation { probe: revokeOtherSessions }', last: 1 },
+    // Ends every token of the caller's, so after everything else.
+    'Mutation.revokeAllSessions': { query: 'mutation { probe: revokeAllSessions }', last: 2 },
     'Mutation.issueToken': {
       query:
         'mutation { probe: issueToken(input: { subject: "matrix-service", username: "matrix", scopes: [] }) { tokenId } }',
@@ -92,7 +107,7 @@ describeEngines('the access matrix, cell by cell against the live server', (data
     matrix = await accessMatrix(api.permissions, Object.keys(api.scopes), closeHierarchy(BUILT_IN_HIERARCHY));
     other = (
       await server.services.users.createUser(
-        { username: 'matrix-other', password: 'matrix password 0123', scopes: [] },
+        { username: 'matrix-other', password: MATRIX_PASSWORD, scopes: [] },
         {},
       )
     ).id;
@@ -101,13 +116,31 @@ describeEngines('the access matrix, cell by cell against the live server', (data
 
   it('answers every field, for every kind of caller, exactly as the matrix says, over HTTP and WebSocket', async () => {
     const callers = await provisionCallers(server, matrix.columns, foreign);
+    // A signed-in session for each account that can sign in, and for the other account: revokeSession's own
+    // and other's. Callers without one name a session that does not exist (the answer is the same).
+    const sessions = new Map<string, string>();
+    const signIn = async (userId: string, username: string) =>
+      sessions.set(
+        userId,
+        (await server.services.accounts.login(username, MATRIX_PASSWORD, CLIENT)).sessionId,
+      );
+    await signIn(other, 'matrix-other');
+    for (const caller of callers) {
+      const who = caller.column.caller;
+      if (caller.username && who.kind === 'token' && who.account === 'active') {
+        await signIn(caller.subject, caller.username);
+      }
+    }
     const mismatches = await liveMismatches({
       server,
       wsUrl,
       metricsToken: METRICS_TOKEN,
       matrix,
       callers,
-      requests: requests(() => other),
+      requests: requests(
+        () => other,
+        (subject) => sessions.get(subject) ?? 'no-session-of-its-own',
+      ),
     });
     expect(mismatches).toEqual([]);
   }, 120_000);

@@ -234,6 +234,56 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
     void admin.dispose();
   });
 
+  it("revokeSession on A: that session's token is refused on B within a second, its socket on B closes, its refresh token fails at once", async () => {
+    await createUser('two-devices');
+    const laptop = await login(a.url, 'two-devices');
+    const phone = await login(a.url, 'two-devices');
+    let closed: (event: { code: number; reason: string }) => void = () => undefined;
+    const closing = new Promise<{ code: number; reason: string }>((resolve) => (closed = resolve));
+    let connected: () => void = () => undefined;
+    const open = new Promise<void>((resolve) => (connected = resolve));
+    const socket = createClient({
+      url: `${b.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+      lazy: false,
+      onNonLazyError: () => undefined,
+      connectionParams: { Authorization: `Bearer ${phone.accessToken}` },
+      on: {
+        connected: () => connected(),
+        closed: (event) => {
+          const { code, reason } = event as { code: number; reason: string };
+          closed({ code, reason: String(reason) });
+        },
+      },
+    });
+    await open;
+    const listed = (await graphql(a.url, '{ me { sessions { id current } } }', {}, laptop.accessToken)).data!
+      .me as unknown as { sessions: Array<{ id: string; current: boolean }> };
+    const other = listed.sessions.find((session) => !session.current)!.id;
+    const started = Date.now();
+    const ended = await graphql(
+      a.url,
+      'mutation($id: ID!) { revokeSession(id: $id) }',
+      { id: other },
+      laptop.accessToken,
+    );
+    expect(ended.data).toEqual({ revokeSession: true });
+    const refresh = await graphql(
+      b.url,
+      'mutation($r: String!) { refreshToken(refreshToken: $r) { accessToken } }',
+      {
+        r: phone.refreshToken,
+      },
+    );
+    expect(refresh.errors?.[0]?.extensions?.code).toBe('REFRESH_TOKEN_INVALID');
+    expect(await untilRefused(b.url, phone.accessToken, 1000)).toBeLessThanOrEqual(1000);
+    expect(await closing).toEqual({ code: 4401, reason: 'TOKEN_REVOKED' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect((await graphql(b.url, ME, {}, laptop.accessToken)).data?.me?.username).toBe('two-devices');
+    void socket.dispose();
+  });
+
   it("streams A's events to B's subscribers through polling while B's listener is down", async () => {
     const admin = createClient({
       url: `${b.url.replace('http', 'ws')}/graphql`,

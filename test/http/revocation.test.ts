@@ -8,7 +8,9 @@ import {
   LoginDocument,
   LogoutDocument,
   MeDocument,
+  MySessionsDocument,
   RefreshTokenDocument,
+  RevokeSessionDocument,
   RevokeAllSessionsDocument,
   RevokeTokenDocument,
   SetUserScopesDocument,
@@ -217,6 +219,17 @@ describeEngines('revocation before exp', (database) => {
     it('records every operation, admin-only, without a password or token in it', async () => {
       const user = await createUser();
       const session = await login(user.username);
+      // One session ended from another (session.revoked).
+      const spare = await login(user.username);
+      const [spareSession] = (
+        await execute(server.app, MySessionsDocument, {}, { token: spare.accessToken })
+      ).body.data!.me.sessions!.filter((listed) => listed.current);
+      await execute(
+        server.app,
+        RevokeSessionDocument,
+        { id: spareSession!.id },
+        { token: session.accessToken },
+      );
       // The same client refreshing twice within REFRESH_REUSE_GRACE: a retry, recorded.
       const retried = await login(user.username);
       await execute(server.app, RefreshTokenDocument, { refreshToken: retried.refreshToken });
@@ -266,8 +279,9 @@ describeEngines('revocation before exp', (database) => {
         { first: 10, filter: { userId: user.id, type: 'login.succeeded' } },
         { token: root },
       );
-      // The first login, the retried session's, and the one that asked for the trail.
+      // The first login, the spare session's, the retried one's, and the one that asked for the trail.
       expect(mine.body.data!.auditEvents.nodes.map((event) => event.username)).toEqual([
+        user.username,
         user.username,
         user.username,
         user.username,

@@ -54,7 +54,12 @@ describe('the permission map', () => {
       api.permissions.policyOf('Query', 'auditEvents'),
     );
     expect(api.permissions.policyOf('Query', 'nothing')).toBeUndefined();
-    expect(api.permissions.policyOf('Viewer', 'id')).toBeUndefined();
+    expect(api.permissions.policyOf('AuthPayload', 'accessToken')).toBeUndefined();
+    // An account's sessions: its own (read from the object), or users:read.
+    expect(api.permissions.policyOf('Viewer', 'sessions')).toEqual(
+      ownerOnly(owner.parent('id'), { account: 'local' }),
+    );
+    expect(api.permissions.policyOf('Viewer', 'greeting')).toBe(PUBLIC);
   });
 
   it('cannot be changed at run time', () => {
@@ -70,8 +75,11 @@ describe('the permission map', () => {
       buildPermissionMap(API_PERMISSIONS, { fields: { Query: { me: PUBLIC } }, openTypes: [] }),
     ).toThrow('Query.me is declared twice');
     expect(() =>
-      buildPermissionMap(API_PERMISSIONS, { fields: { Viewer: { id: PUBLIC } }, openTypes: [] }),
-    ).toThrow('Viewer is both open and guarded');
+      buildPermissionMap(API_PERMISSIONS, {
+        fields: { AuthPayload: { accessToken: PUBLIC } },
+        openTypes: [],
+      }),
+    ).toThrow('AuthPayload is both open and guarded');
   });
 
   it('refuses policies that say nothing', () => {
