@@ -5,7 +5,7 @@ import { type DatabaseSchema } from './schema';
  * Versioned migrations, in code so they ship inside the build. Never edit one that has been released: add
  * the next number. Types are chosen to mean the same on SQLite and PostgreSQL.
  */
-const MIGRATIONS: Record<string, Migration> = {
+export const API_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001_users_and_refresh_tokens': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -97,7 +97,7 @@ const MIGRATIONS: Record<string, Migration> = {
 
 /** The API's migrations and those of its domain modules (each named after its module). */
 function providerFor(modules: readonly { readonly migrations: Readonly<Record<string, Migration>> }[]) {
-  const all: Record<string, Migration> = { ...MIGRATIONS };
+  const all: Record<string, Migration> = { ...API_MIGRATIONS };
   for (const module of modules) Object.assign(all, module.migrations);
   return { getMigrations: async () => all } satisfies MigrationProvider;
 }

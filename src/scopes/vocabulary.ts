@@ -9,8 +9,8 @@ export const ADMIN_SCOPE = 'admin';
 
 /** Scope → what it lets a caller do: the vocabulary the access matrix and docs/permissions.md list. */
 export const API_SCOPES: Readonly<Record<string, string>> = Object.freeze({
-  'users:read': 'list and read user accounts (`users`, `user`)',
-  'users:write': 'create users, set their scopes, disable and enable them',
+  'users:read': 'list and read user accounts and their sessions (`users`, `user`)',
+  'users:write': 'create users, set their scopes, disable and enable them, end their sessions',
   'tokens:issue': 'mint tokens for services and users (`issueToken`)',
   'tokens:revoke': 'revoke a minted token (`revokeToken`)',
   'audit:read': 'read and follow the audit trail (`auditEvents`, query and subscription)',

@@ -214,7 +214,8 @@ describe('the operator CLIs: migrate, user:create, user:list, audit', () => {
   it('migrates a new database, then reports it up to date', () => {
     expect(runCli('migrate', [], where)).toMatchObject({
       status: 0,
-      stderr: 'applied: 0001_users_and_refresh_tokens, 0002_revocations_and_audit_events\n',
+      stderr:
+        'applied: 0001_users_and_refresh_tokens, 0002_revocations_and_audit_events, 0003_session_devices\n',
     });
     expect(runCli('migrate', [], where)).toMatchObject({ status: 0, stderr: 'already up to date\n' });
   });
