@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freshEnv, type ServerProcess, startServerProcess } from '../helpers/process';
@@ -73,8 +73,9 @@ describe('the client package in a consumer project', () => {
 
   beforeAll(async () => {
     const work = mkdtempSync(join(tmpdir(), 'client-consumer-'));
-    run(process.execPath, [TSC, '-p', 'clients/typescript/tsconfig.json'], ROOT);
-    run('npm', ['pack', '--silent', '--pack-destination', work, './clients/typescript'], ROOT);
+    // As a team publishing it would: `npm pack` in the package, whose prepack builds it from a clean tree.
+    rmSync(join(ROOT, 'clients/typescript/dist'), { recursive: true, force: true });
+    run('npm', ['pack', '--silent', '--pack-destination', work], join(ROOT, 'clients/typescript'));
     const tarball = readdirSync(work).find((file) => file.endsWith('.tgz'))!;
     consumer = join(work, 'app');
     mkdirSync(join(consumer, 'src'), { recursive: true });
