@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type AuditTrail } from '../src/audit/audit-trail';
 import { type Revocation, REVOCATION_KINDS } from '../src/auth/revocation-registry';
-import { buildRuntime, metricsFor, type Runtime, type Services, startServices } from '../src/bootstrap';
-import { parseConfig } from '../src/config';
-import { type PrometheusMetrics } from '../src/observability/prometheus-metrics';
+import { type Logger } from 'pino';
+import { type AssembledApi, assembleApi } from '../src/assembly';
+import { buildRuntime, type Runtime, type Services, startServices } from '../src/bootstrap';
+import { type Config, parseConfig } from '../src/config';
 import { type Tracing } from '../src/observability/tracing-hooks';
 import { createLogger } from '../src/logger';
 import { ACCOUNT, KEY_ID, SECRET, USERS } from './fixtures';
@@ -22,20 +23,10 @@ export interface SeedOptions {
   readonly tracing?: Tracing;
 }
 
-/**
- * The API's runtime and services in production mode, on a fresh SQLite file holding the benchmark's users
- * and one account with a real password (logins and refreshes). LOG_LEVEL is warn: at info every request
- * writes two log lines, which the peers do not. The login throttle is opened wide: the load comes from one
- * address.
- */
-export async function seededApi(options: SeedOptions = {}): Promise<{
-  runtime: Runtime;
-  services: Services;
-  logger: ReturnType<typeof createLogger>;
-  metrics: PrometheusMetrics | undefined;
-}> {
+/** The benchmark's configuration: production mode on a fresh SQLite file. */
+function benchConfig(options: SeedOptions): Config {
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-api-'));
-  const env = {
+  return parseConfig({
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',
     SIGNING_KEY: SECRET,
@@ -47,16 +38,46 @@ export async function seededApi(options: SeedOptions = {}): Promise<{
     WS_MAX_SOCKETS_PER_USER: '10000',
     WS_MAX_SOCKETS_PER_ADDRESS: '10000',
     ...options.env,
-  };
+  });
+}
+
+/**
+ * The API as src/index.ts assembles it (assembleApi), in production mode, on a fresh SQLite file holding
+ * the benchmark's users and one account with a real password (logins and refreshes). LOG_LEVEL is warn: at
+ * info every request writes two log lines, which the peers do not. The login throttle is opened wide: the
+ * load comes from one address.
+ */
+export async function seededApi(options: SeedOptions = {}): Promise<AssembledApi> {
+  const api = await assembleApi(benchConfig(options), {
+    logger: createLogger('warn'),
+    ...(options.tracing && { tracing: options.tracing }),
+    ...(options.audit && { audit: options.audit }),
+  });
+  await seed(api.services, options);
+  return api;
+}
+
+/**
+ * The services alone, seeded as seededApi's, for the comparison servers that put a bare server of their
+ * own over the same schema.
+ */
+export async function seededServices(options: SeedOptions = {}): Promise<{
+  runtime: Runtime;
+  services: Services;
+  logger: Logger;
+}> {
   const logger = createLogger('warn');
-  const config = parseConfig(env);
-  const metrics = await metricsFor(config);
-  const runtime = buildRuntime(config, { logger, metrics });
+  const runtime = buildRuntime(benchConfig(options), { logger, metrics: undefined });
   const services = await startServices(runtime, logger, {
-    metrics,
+    metrics: undefined,
     tracing: options.tracing,
     ...(options.audit && { audit: options.audit }),
   });
+  await seed(services, options);
+  return { runtime, services, logger };
+}
+
+async function seed(services: Services, options: SeedOptions): Promise<void> {
   const now = Date.now();
   await services.database.db
     .insertInto('users')
@@ -84,5 +105,4 @@ export async function seededApi(options: SeedOptions = {}): Promise<{
     await services.revocations.record(services.database.db, revocations);
     services.revocations.apply(revocations);
   }
-  return { runtime, services, logger, metrics };
 }

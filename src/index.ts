@@ -3,13 +3,13 @@ import { config as loadDotenv } from 'dotenv';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FastifyInstance } from 'fastify';
 import { type Logger } from 'pino';
-import { ensureDemoAdmin } from './accounts/demo-admin';
-import { buildRuntime, metricsFor, type Runtime, type Services, startServices } from './bootstrap';
+import { DEMO_ADMIN_USERNAME, ensureDemoAdmin } from './accounts/demo-admin';
+import { type AssembledApi, assembleApi } from './assembly';
+import { type Services } from './bootstrap';
 import { type Config, parseConfig } from './config';
 import { describeError } from './errors';
 import { createLogger, logFormatFor } from './logger';
 import { createMetricsServer } from './observability/metrics-endpoint';
-import { createServer } from './server';
 import { Lifecycle } from './server/lifecycle';
 
 /** How often what no longer matters is deleted. */
@@ -46,8 +46,9 @@ function schedulePurge(services: Services, config: Config, logger: Logger): Node
 
 /**
  * @returns the signal handler for the shutdown sequence (server/lifecycle.ts): drain for SHUTDOWN_DELAY with
- * /readyz at 503, close the listener, let in-flight requests finish, close the database and exit 0; exit 1
- * when that takes longer than SHUTDOWN_TIMEOUT. A second signal changes nothing.
+ * /readyz at 503, close the listener, let in-flight requests finish, then `afterServer` (the database, the
+ * metrics listener, the last spans) and exit 0; exit 1 when that takes longer than SHUTDOWN_TIMEOUT. A
+ * second signal changes nothing.
  */
 function shutDownOnce(parts: {
   app: FastifyInstance;
@@ -55,7 +56,7 @@ function shutDownOnce(parts: {
   config: Config;
   logger: Logger;
   purging: NodeJS.Timeout;
-  closeDatabase: () => Promise<void>;
+  afterServer: () => Promise<void>;
 }): (signal: NodeJS.Signals) => void {
   const { app, lifecycle, config, logger } = parts;
   let stopping = false;
@@ -76,7 +77,7 @@ function shutDownOnce(parts: {
         }, shutdownTimeoutMs).unref();
         return app.close();
       })
-      .then(parts.closeDatabase)
+      .then(parts.afterServer)
       .then(
         () => process.exit(0),
         (error: unknown) => {
@@ -87,62 +88,57 @@ function shutDownOnce(parts: {
   };
 }
 
-/** Process glue: configuration, database, listening, signals. The only server file that reads process.env or exits. */
-async function main(): Promise<void> {
-  loadDotenv({ quiet: true });
-  let runtime: Runtime;
-  let logger;
-  let metrics;
+/** Configuration and its logger, or a message on stderr and exit 1: nothing can be logged before them. */
+function configure(): { config: Config; logger: Logger } {
   try {
     const config = parseConfig(process.env);
-    logger = createLogger(
-      config.server.logLevel,
-      undefined,
-      logFormatFor(config.env, process.stdout.isTTY === true),
-    );
-    metrics = await metricsFor(config);
-    runtime = buildRuntime(config, { logger, metrics });
+    const logFormat = logFormatFor(config.env, process.stdout.isTTY === true);
+    return { config, logger: createLogger(config.server.logLevel, undefined, logFormat) };
   } catch (error) {
     process.stderr.write(`${describeError(error)}\n`);
     process.exit(1);
   }
-  const { config, tokens, warnings } = runtime;
-  for (const warning of warnings) logger.warn(warning);
+}
 
+/** In development, on an empty database: the demo admin, whose password is shown once, on the terminal only. */
+async function announceDemoAdmin(api: AssembledApi): Promise<void> {
+  const password = await ensureDemoAdmin(api.services.users);
+  if (!password) return;
+  process.stderr.write(
+    `\nCreated the demo admin for this empty development database (shown once):\n  username: ${DEMO_ADMIN_USERNAME}\n  password: ${password}\n\n`,
+  );
+}
+
+/** Process glue: configuration, assembly, listening, signals. The only server file that reads process.env or exits. */
+async function main(): Promise<void> {
+  loadDotenv({ quiet: true });
+  const { config, logger } = configure();
   // Required only when configured: with tracing off, no OpenTelemetry module is ever loaded.
   const tracing = config.observability.tracing.otlpEndpoint
     ? (await import('./observability/tracing')).startTracing(config.observability.tracing)
     : undefined;
-  let services;
+  const lifecycle = new Lifecycle();
+  let api: AssembledApi;
   try {
-    services = await startServices(runtime, logger, { metrics, tracing });
+    api = await assembleApi(config, { logger, tracing, lifecycle });
   } catch (error) {
     logger.fatal(`cannot start: ${describeError(error)}`);
     process.exit(1);
   }
-  if (config.env === 'development') {
-    const password = await ensureDemoAdmin(services.users);
-    if (password) {
-      // Shown once, on the terminal only: it is not in the logs and is never printed again.
-      process.stderr.write(
-        `\nCreated the demo admin for this empty development database (shown once):\n  username: admin\n  password: ${password}\n\n`,
-      );
-    }
-  }
-  const lifecycle = new Lifecycle();
-  const app = await createServer(config, { logger, tokens, lifecycle, metrics, tracing, ...services });
+  for (const warning of api.runtime.warnings) logger.warn(warning);
+  if (config.env === 'development') await announceDemoAdmin(api);
+  const { metrics, services, app } = api;
   const metricsServer =
     metrics && config.observability.metrics.port !== undefined && createMetricsServer(metrics);
-  const purging = schedulePurge(services, config, logger);
   const stop = shutDownOnce({
     app,
     lifecycle,
     config,
     logger,
-    purging,
-    closeDatabase: async () => {
-      if (metricsServer) await metricsServer.close();
+    purging: schedulePurge(services, config, logger),
+    afterServer: async () => {
       await services.close();
+      if (metricsServer) await metricsServer.close();
       // Sends the spans still batched; a collector that is away costs at most its export timeout.
       await tracing?.shutdown();
     },

@@ -1,34 +1,31 @@
+import { type ApolloServer } from '@apollo/server';
 import fastifyApollo from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { type GraphQLSchema } from 'graphql';
-import { createAuthenticator } from './auth/authenticate';
+import { type Logger } from 'pino';
+import { type Authenticate, createAuthenticator } from './auth/authenticate';
 import { type TokenService } from './auth/token-service';
 import { type Services } from './bootstrap';
 import { type Config } from './config';
-import { buildWiredSchema } from './graphql/schema';
 import { type ResolverDependencies } from './graphql/resolvers';
 import { logRouteFailure } from './logger';
-import { applyPermissions } from './permissions/rules';
+import { type Metrics, NO_METRICS } from './observability/metrics';
+import { metricsHandler } from './observability/metrics-endpoint';
+import { type PrometheusMetrics } from './observability/prometheus-metrics';
+import { type Tracing } from './observability/tracing-hooks';
+import { attachSubscriptions } from './realtime/websocket';
+import { type RequestContext } from './request-context';
 import { createApollo } from './server/apollo';
-import { errorFormatterFor } from './server/format-error';
 import { batchLimit } from './server/batch-limit';
 import { createContextFunction } from './server/context';
+import { htmlPageHeaders, registerExplorer } from './server/explorer';
+import { type GraphQLPipeline, graphqlPipeline } from './server/graphql-pipeline';
+import { explorerHeaders } from './server/landing-page';
 import { Lifecycle } from './server/lifecycle';
 import { REQUEST_ID_HEADER, requestIdOf } from './server/request-id';
-import { htmlPageHeaders, registerExplorer } from './server/explorer';
-import { explorerHeaders } from './server/landing-page';
 import { registerRoutes } from './server/routes';
 import { documentGate } from './server/trusted-document-gate';
-import { trustedDocumentsFor } from './trusted-documents/manifest';
-import { pinnedDocuments } from './trusted-documents/pinned-documents';
 import { trustProxyFunction } from './server/trust-proxy';
-import { abuseProtection } from './server/abuse-limits';
-import { attachSubscriptions } from './realtime/websocket';
-import { type Metrics, NO_METRICS } from './observability/metrics';
-import { type PrometheusMetrics } from './observability/prometheus-metrics';
-import { metricsHandler } from './observability/metrics-endpoint';
-import { type Tracing } from './observability/tracing-hooks';
 
 export type ServerDependencies = ResolverDependencies &
   Pick<Services, 'database' | 'revocations' | 'audit' | 'api' | 'access'> & {
@@ -47,37 +44,12 @@ const TIMEOUT_CHECK_MS = 1000;
 const CORS_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'];
 
 /**
- * The executable schema: the resolvers wired to their services, the permission map applied (denials
- * counted, each check traced when tracing is on), the same one HTTP and WebSocket execute.
+ * fastify with our limits and timeouts, the error handler for routes outside GraphQL, and CORS when
+ * CORS_ORIGINS allows any origin. No fastify logger: a GraphQL request gets its one line from the request
+ * plugin and failures elsewhere are logged by the error handler; fastify's own request logging costs
+ * instructions on every request even at `warn` (bench/README.md).
  */
-async function permittedSchema(
-  config: Config,
-  deps: ServerDependencies,
-  metrics: Metrics,
-): Promise<GraphQLSchema> {
-  const { tracing } = deps;
-  return applyPermissions(
-    await buildWiredSchema(deps, config.authorization.scopeClosure),
-    deps.api.permissions,
-    deps.access,
-    {
-      onDenied: (field) => metrics.accessDenied(field),
-      ...(tracing && { traceCheck: (field, check) => tracing.tracePermissionCheck(field, check) }),
-    },
-  );
-}
-
-/**
- * Builds the HTTP server: GraphQL at /graphql (Apollo on fastify) and the routes beside it
- * (server/routes.ts). It does not listen; src/index.ts does. Closing it stops accepting connections, lets
- * in-flight requests finish, then stops Apollo. The database belongs to the caller, who closes it after.
- */
-export async function createServer(config: Config, deps: ServerDependencies): Promise<FastifyInstance> {
-  const log = deps.logger;
-  const metrics = deps.metrics ?? NO_METRICS;
-  // No fastify logger: a GraphQL request gets its one line from the request plugin and failures elsewhere
-  // are logged by the error handler below; fastify's own request logging costs instructions on every
-  // request even at `warn` (bench/README.md).
+async function createFastify(config: Config, log: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     genReqId: requestIdOf,
     bodyLimit: config.http.bodyLimitBytes,
@@ -103,48 +75,46 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
       maxAge: 600,
     });
   }
+  return app;
+}
 
-  const { tracing } = deps;
-  // Before any route, so that GraphQL requests get their span from the moment they arrive.
-  tracing?.instrumentServer(app);
-  const schema = await permittedSchema(config, deps, metrics);
-  const validationRules = abuseProtection(config.graphql).validationRules;
-  // Read and checked now: a manifest that cannot be trusted stops startup (ManifestError).
-  const trusted = trustedDocumentsFor(config.trustedDocuments);
-  const trustedOptions = trusted && {
-    mode: config.trustedDocuments.mode as 'allow' | 'only',
-    documents: trusted,
-    allowIntrospection: config.trustedDocuments.allowIntrospection && config.graphql.introspection,
-    maxTokens: config.graphql.maxTokens,
-  };
-  const formatError = errorFormatterFor(config);
-  const pinned = trusted && pinnedDocuments(schema, trusted.texts(), validationRules);
-  // Trusted operations are named by the team that wrote them: their names get a metrics series each.
-  if (pinned) metrics.nameOperations(pinned.values());
-  const apollo = createApollo(schema, config, { ...deps, metrics, formatError, pinned });
-  await apollo.start();
-  app.addHook('onClose', async () => apollo.stop());
-  const lifecycle = deps.lifecycle ?? new Lifecycle();
-  registerRoutes(app, config, {
-    tokens: deps.tokens,
-    database: deps.database,
-    revocations: deps.revocations,
-    log,
-    lifecycle,
-  });
-  // The self-hosted explorer goes wherever introspection does (it is useless without it).
-  // HTML pages exist only where introspection is on: no hook on every request elsewhere.
+/** Routes beside GraphQL: health, readiness and keys (routes.ts), the explorer pages, metrics on a token. */
+function registerSideRoutes(
+  app: FastifyInstance,
+  config: Config,
+  deps: ServerDependencies,
+  lifecycle: Lifecycle,
+): void {
+  const { tokens, database, revocations, logger: log } = deps;
+  registerRoutes(app, config, { tokens, database, revocations, log, lifecycle });
+  // The explorer pages go wherever introspection does (they are useless without it), and so does the hook
+  // that keeps HTML uncached and unshared: no hook on every request elsewhere.
   if (config.graphql.introspection) {
     htmlPageHeaders(app);
-    registerExplorer(app, explorerHeaders(config, deps.tokens));
+    registerExplorer(app, explorerHeaders(config, tokens));
   }
   const metricsToken = config.observability.metrics.token;
   if (deps.metrics && metricsToken) app.get('/metrics', metricsHandler(deps.metrics, metricsToken));
+}
+
+/**
+ * GraphQL over HTTP at /graphql: the batch limit and the trusted-document gate in front of Apollo, and the
+ * context function that turns the Authorization header into the caller's identity.
+ */
+async function registerGraphQL(
+  app: FastifyInstance,
+  apollo: ApolloServer<RequestContext>,
+  config: Config,
+  deps: Omit<ServerDependencies, 'metrics'> & {
+    readonly metrics: Metrics;
+    readonly authenticate: Authenticate;
+  },
+  trusted: GraphQLPipeline['trusted'],
+): Promise<void> {
+  const { tracing, logger: log, metrics, authenticate } = deps;
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));
   // After the batch limit: ids are resolved for batches that may run at all.
-  if (trustedOptions) app.addHook('preHandler', documentGate({ ...trustedOptions, log }));
-  const authenticate = createAuthenticator(deps.tokens);
-  const traceId = tracing && (() => tracing.currentTraceId());
+  if (trusted) app.addHook('preHandler', documentGate({ ...trusted, log }));
   await app.register(fastifyApollo(apollo), {
     // OPTIONS is @fastify/cors's: its preflight answers carry the allow-list.
     method: ['GET', 'POST'],
@@ -153,21 +123,39 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
       realm: config.jwt.audience,
       log,
       metrics,
-      traceId,
+      ...(tracing && { traceId: () => tracing.currentTraceId() }),
     }),
   });
+}
+
+/**
+ * Builds the HTTP server: GraphQL at /graphql over HTTP (Apollo on fastify) and WebSocket (graphql-ws), both
+ * through one pipeline (server/graphql-pipeline.ts), and the routes beside it. It does not listen; the
+ * caller does. Closing it closes the sockets, stops accepting connections, lets in-flight requests finish,
+ * then stops Apollo. The database belongs to the caller, who closes it after.
+ */
+export async function createServer(config: Config, deps: ServerDependencies): Promise<FastifyInstance> {
+  const metrics = deps.metrics ?? NO_METRICS;
+  const app = await createFastify(config, deps.logger);
+  // Before any route, so that GraphQL requests get their span from the moment they arrive.
+  deps.tracing?.instrumentServer(app);
+  const pipeline = await graphqlPipeline(config, deps, metrics);
+  const apollo = createApollo(pipeline, config, { ...deps, metrics });
+  await apollo.start();
+  app.addHook('onClose', async () => apollo.stop());
+  const lifecycle = deps.lifecycle ?? new Lifecycle();
+  registerSideRoutes(app, config, deps, lifecycle);
+  const authenticate = createAuthenticator(deps.tokens);
+  await registerGraphQL(app, apollo, config, { ...deps, metrics, authenticate }, pipeline.trusted);
   const subscriptions = attachSubscriptions(app, config, {
-    schema,
+    ...pipeline,
     authenticate,
     revocations: deps.tokens.revocations,
     audit: deps.audit,
-    validationRules,
-    trustedDocuments: trustedOptions,
     permissions: deps.api.permissions,
     access: deps.access,
-    formatError,
     lifecycle,
-    log,
+    log: deps.logger,
     metrics,
   });
   // Sockets close (1001) as the server starts closing, once SHUTDOWN_DELAY's drain is over: an open

@@ -1,14 +1,12 @@
 import 'reflect-metadata';
-import { createServer } from '../../src/server';
 import { announce } from '../fixtures';
 import { seededApi } from '../seed';
 
 /** (1m) (1) with Prometheus metrics on (METRICS_TOKEN), tracing off: what the counters cost. */
 async function main(): Promise<void> {
-  const { runtime, services, logger, metrics } = await seededApi({
+  const { app } = await seededApi({
     env: { METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef' },
   });
-  const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, metrics, ...services });
   announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);
 }
 

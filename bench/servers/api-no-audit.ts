@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { AuditTrail } from '../../src/audit/audit-trail';
-import { createServer } from '../../src/server';
 import { announce } from '../fixtures';
 import { seededApi } from '../seed';
 
@@ -11,8 +10,7 @@ class UnrecordedAudit extends AuditTrail {
 
 /** (1a) (1) without the audit trail, for the login and refresh comparison only. */
 async function main(): Promise<void> {
-  const { runtime, services, logger } = await seededApi({ audit: new UnrecordedAudit() });
-  const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, ...services });
+  const { app } = await seededApi({ audit: new UnrecordedAudit() });
   announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);
 }
 

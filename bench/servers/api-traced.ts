@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { startTracing } from '../../src/observability/tracing';
-import { createServer } from '../../src/server';
 import { announce } from '../fixtures';
 import { seededApi } from '../seed';
 
@@ -26,16 +25,9 @@ async function startSink(): Promise<string> {
 async function main(): Promise<void> {
   const otlpEndpoint = await startSink();
   const tracing = startTracing({ otlpEndpoint, serviceName: 'graphql-jwt-api-bench' });
-  const { runtime, services, logger, metrics } = await seededApi({
+  const { app } = await seededApi({
     env: { METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef', OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint },
     tracing,
-  });
-  const app = await createServer(runtime.config, {
-    logger,
-    tokens: runtime.tokens,
-    metrics,
-    tracing,
-    ...services,
   });
   announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);
 }

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer } from '../../src/server';
 import { announce, QUERIES } from '../fixtures';
 import { seededApi } from '../seed';
 
@@ -18,10 +17,9 @@ async function main(): Promise<void> {
     manifest,
     JSON.stringify(Object.fromEntries(Object.values(QUERIES).map((query) => [sha256(query), query]))),
   );
-  const { runtime, services, logger } = await seededApi({
+  const { app } = await seededApi({
     env: { TRUSTED_DOCUMENTS: 'only', TRUSTED_DOCUMENTS_MANIFESTS: manifest },
   });
-  const app = await createServer(runtime.config, { logger, tokens: runtime.tokens, ...services });
   announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);
 }
 

@@ -6,7 +6,7 @@ import Fastify from 'fastify';
 import { buildWiredSchema } from '../../src/graphql/schema';
 import { type RequestContext } from '../../src/request-context';
 import { announce, CALLER } from '../fixtures';
-import { seededApi } from '../seed';
+import { seededServices } from '../seed';
 
 /**
  * (2) The same schema and resolvers on bare Apollo Server with the same fastify integration, but no token
@@ -14,7 +14,7 @@ import { seededApi } from '../seed';
  * layer costs.
  */
 async function main(): Promise<void> {
-  const { services, logger, runtime } = await seededApi();
+  const { services, logger, runtime } = await seededServices();
   const schema = await buildWiredSchema({ logger, ...services }, runtime.config.authorization.scopeClosure);
   const apollo = new ApolloServer<RequestContext>({
     schema,

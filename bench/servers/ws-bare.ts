@@ -7,7 +7,7 @@ import { type LiveRoot } from '../../src/graphql/events.resolver';
 import { buildWiredSchema } from '../../src/graphql/schema';
 import { auditEventStream } from '../../src/realtime/event-stream';
 import { announce } from '../fixtures';
-import { seededApi } from '../seed';
+import { seededServices } from '../seed';
 import { deliverOnRequest } from './live-events';
 
 /**
@@ -15,7 +15,7 @@ import { deliverOnRequest } from './live-events';
  * map, no limits. What (1)'s subscription layer costs is the difference.
  */
 async function main(): Promise<void> {
-  const { services, logger, runtime } = await seededApi();
+  const { services, logger, runtime } = await seededServices();
   const schema = await buildWiredSchema({ ...services, logger }, runtime.config.authorization.scopeClosure);
   const root: LiveRoot = { events: (accept) => auditEventStream(services.audit, accept, 256) };
   const http = createHttpServer();

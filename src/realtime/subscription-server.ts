@@ -1,7 +1,6 @@
 import { type IncomingMessage } from 'node:http';
-import { type DocumentNode, type ExecutionArgs, type GraphQLSchema, type validate } from 'graphql';
+import { type ExecutionArgs } from 'graphql';
 import { makeServer, type Server, type ServerOptions } from 'graphql-ws';
-import { type LRUCache } from 'lru-cache';
 import { type Logger } from 'pino';
 import { WebSocket } from 'ws';
 import { type Authenticate } from '../auth/authenticate';
@@ -12,27 +11,24 @@ import { type Metrics } from '../observability/metrics';
 import { type AccessFacts } from '../permissions/decide';
 import { type PermissionMap } from '../permissions/permission-map';
 import { type RequestContext } from '../request-context';
-import { type ErrorFormatter } from '../server/format-error';
 import { toGraphQLError } from '../server/graphql-error';
-import { type ResolveOptions } from '../trusted-documents/resolve-operation';
+import { type GraphQLPipeline } from '../server/graphql-pipeline';
 import { CLOSE, type ConnectionRegistry } from './connections';
 import { formatErrors, prepare } from './subscribe-message';
 import { type SubscriptionGate, subscriptionRefusal } from './subscription-access';
 import { trustedPayload } from './trusted-payload';
 
-export interface SubscriptionPipeline {
-  readonly schema: GraphQLSchema;
+/**
+ * What a subscribe message goes through: the HTTP path's pipeline (the schema, the limits, the document
+ * cache, the error formatter, the trusted documents), its authenticator, and the permission map.
+ */
+export interface SubscriptionPipeline extends GraphQLPipeline {
   readonly authenticate: Authenticate;
-  readonly validationRules: NonNullable<Parameters<typeof validate>[2]>;
   readonly log: Logger;
   readonly metrics: Metrics;
-  /** TRUSTED_DOCUMENTS when not off: a subscribe message is resolved (and refused) as an HTTP request is. */
-  readonly trustedDocuments?: ResolveOptions;
   /** The permission map and what its decisions read, as the HTTP path's shield rules have them. */
   readonly permissions: PermissionMap;
   readonly access: AccessFacts;
-  /** The HTTP path's error formatter: the same masking, suggestions hidden, internals kept out. */
-  readonly formatError: ErrorFormatter;
 }
 
 export type SocketExtra = { socket: WebSocket; request: IncomingMessage };
@@ -86,7 +82,6 @@ function onSubscribe(
   pipeline: SubscriptionPipeline,
   registry: ConnectionRegistry,
   config: Pick<Config, 'subscriptions' | 'graphql'>,
-  documents: LRUCache<string, DocumentNode> | undefined,
 ): NonNullable<Options['onSubscribe']> {
   const limit = config.subscriptions.maxSubscriptionsPerSocket;
   const gate: SubscriptionGate = {
@@ -104,9 +99,9 @@ function onSubscribe(
         ),
       ];
     }
-    const trusted = pipeline.trustedDocuments && trustedPayload(payload, pipeline.trustedDocuments);
+    const trusted = pipeline.trusted && trustedPayload(payload, pipeline.trusted);
     if (Array.isArray(trusted)) return trusted;
-    const prepared = prepare(trusted ?? payload, pipeline, config.graphql.maxTokens, documents);
+    const prepared = await prepare(trusted ?? payload, pipeline, config.graphql.maxTokens);
     if (!('document' in prepared)) return prepared;
     const contextValue: RequestContext = {
       identity: connection.identity,
@@ -139,14 +134,13 @@ export function subscriptionServer(
   pipeline: SubscriptionPipeline,
   registry: ConnectionRegistry,
   config: Pick<Config, 'subscriptions' | 'graphql'>,
-  documents: LRUCache<string, DocumentNode> | undefined,
 ): Server<SocketExtra> {
   const settings = config.subscriptions;
   return makeServer<Record<string, unknown>, SocketExtra>({
     schema: pipeline.schema,
     connectionInitWaitTimeout: settings.connectionInitTimeoutMs,
     onConnect: onConnect(pipeline, registry),
-    onSubscribe: onSubscribe(pipeline, registry, config, documents),
+    onSubscribe: onSubscribe(pipeline, registry, config),
     onNext: (ctx, _id, _payload, _args, result) => {
       // ws buffers whatever cannot be written yet; a client that stops reading is cut off, not fed.
       const connection = registry.of(ctx.extra.socket);

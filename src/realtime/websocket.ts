@@ -1,16 +1,13 @@
 import { type IncomingMessage } from 'node:http';
 import { type Duplex } from 'node:stream';
 import { type FastifyInstance } from 'fastify';
-import { type DocumentNode } from 'graphql';
 import { DEPRECATED_GRAPHQL_WS_PROTOCOL, handleProtocols, type Server } from 'graphql-ws';
-import { LRUCache } from 'lru-cache';
 import { type Logger } from 'pino';
 import proxyaddr from 'proxy-addr';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type AuditTrail } from '../audit/audit-trail';
 import { type RevocationRegistry } from '../auth/revocation-registry';
 import { type Config } from '../config';
-import { documentBytes } from '../server/document-store';
 import { type Lifecycle } from '../server/lifecycle';
 import { trustProxyFunction } from '../server/trust-proxy';
 import { CLOSE, type Connection, ConnectionRegistry } from './connections';
@@ -121,15 +118,10 @@ export function attachSubscriptions(
       handleProtocols(protocols) ||
       (protocols.has(DEPRECATED_GRAPHQL_WS_PROTOCOL) ? DEPRECATED_GRAPHQL_WS_PROTOCOL : false),
   });
-  const { documentCacheBytes } = config.graphql;
-  const documents =
-    documentCacheBytes > 0
-      ? new LRUCache<string, DocumentNode>({ maxSize: documentCacheBytes, sizeCalculation: documentBytes })
-      : undefined;
   const registry = new ConnectionRegistry(settings, deps.audit);
   registry.follow(deps.revocations, deps.clock ?? Date.now);
   deps.metrics.watchSubscriptions(() => registry.counts());
-  const server = subscriptionServer(deps, registry, config, documents);
+  const server = subscriptionServer(deps, registry, config);
   const onUpgrade = admission(config, registry, deps.lifecycle, (request, socket, head, address) =>
     wss.handleUpgrade(request, socket, head, (ws) =>
       speak(server, registry.open(ws, request, address), request, registry, deps.log),

@@ -1,13 +1,13 @@
 import { type TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { type FastifyInstance } from 'fastify';
 import { type FormattedExecutionResult, print } from 'graphql';
-import { buildRuntime, metricsFor, type Services, startServices } from '../../src/bootstrap';
+import { assembleApi } from '../../src/assembly';
+import { type Services } from '../../src/bootstrap';
 import { parseConfig } from '../../src/config';
 import { type PrometheusMetrics } from '../../src/observability/prometheus-metrics';
 import { type Tracing } from '../../src/observability/tracing-hooks';
 import { type TokenService } from '../../src/auth/token-service';
 import { createLogger } from '../../src/logger';
-import { createServer } from '../../src/server';
 import { defineApi } from '../../src/modules/api-definition';
 import { type ApiModule } from '../../src/modules/api-module';
 import { TEST_ENV } from '../fixtures/keys';
@@ -61,22 +61,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const env = { ...TEST_ENV, DATABASE_URL: 'sqlite::memory:', ...options.env };
   const logs: string[] = [];
   const logger = createLogger('info', { write: (line) => logs.push(line) });
-  const config = parseConfig(env);
-  const metrics = await metricsFor(config);
-  const runtime = buildRuntime(config, { logger, metrics, ...(options.clock && { clock: options.clock }) });
-  const services = await startServices(runtime, logger, {
-    metrics,
-    tracing: options.tracing,
+  const { app, runtime, services, metrics, close } = await assembleApi(parseConfig(env), {
+    logger,
     ...(options.clock && { clock: options.clock }),
+    ...(options.tracing && { tracing: options.tracing }),
     ...(options.onQuery && { onQuery: options.onQuery }),
     ...(options.modules && { api: defineApi(options.modules) }),
-  });
-  const app = await createServer(runtime.config, {
-    logger,
-    tokens: runtime.tokens,
-    metrics,
-    tracing: options.tracing,
-    ...services,
   });
   await app.ready();
   const accepted = new Set<string>();
@@ -88,8 +78,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logs,
     metrics,
     close: async () => {
-      await app.close();
-      await services.close();
+      await close();
       const errors = options.allowErrorLogs ? [] : alerting(logs.filter((line) => !accepted.has(line)));
       if (errors.length > 0) throw new Error(`the server logged at level >= 50:\n${errors.join('\n')}`);
     },

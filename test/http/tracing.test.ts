@@ -163,21 +163,16 @@ it('loads no OpenTelemetry module (nor prom-client) when tracing and metrics are
   // A server built and serving from the compiled output, as `npm run start:prod` runs it.
   const script = `
     require('reflect-metadata');
-    const { buildRuntime, startServices } = require('./bootstrap');
+    const { assembleApi } = require('./assembly');
     const { parseConfig } = require('./config');
-    const { createServer } = require('./server');
     const { createLogger } = require('./logger');
     (async () => {
       const config = parseConfig({ NODE_ENV: 'test', SIGNING_KEY: '${'k'.repeat(40)}', DATABASE_URL: 'sqlite::memory:' });
-      const logger = createLogger('silent');
-      const runtime = buildRuntime(config, { logger });
-      const services = await startServices(runtime, logger);
-      const app = await createServer(config, { logger, tokens: runtime.tokens, ...services });
+      const { app, close } = await assembleApi(config, { logger: createLogger('silent') });
       const response = await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json' }, payload: '{"query":"{ __typename }"}' });
       const loaded = Object.keys(require.cache).filter((file) => /@opentelemetry|prom-client/.test(file));
       process.stdout.write(JSON.stringify({ status: response.statusCode, loaded }));
-      await app.close();
-      await services.close();
+      await close();
     })();
   `;
   const result = spawnSync(process.execPath, ['-e', script], { cwd: DIST, encoding: 'utf8' });
