@@ -12,7 +12,8 @@ export class AuditEvent {
   at!: Date;
 
   @Field(() => String, {
-    description: 'What happened: `login.failed`, `user.disabled`, … (README, Audit trail).',
+    description:
+      'What happened: `login.failed`, `user.disabled`, … (docs/accounts-and-sessions.md, Audit trail).',
   })
   type!: string;
 

@@ -8,7 +8,7 @@ import { type Config } from '../config';
 import { discoveryDocument } from './discovery';
 import { type Lifecycle } from './lifecycle';
 
-/** Verifiers may cache our keys this long; a new key is added well before it signs (see README). */
+/** Verifiers may cache our keys this long; a new key is added well before it signs (docs/tokens-and-keys.md). */
 const JWKS_MAX_AGE_SECONDS = 300;
 /** /readyz answers within this, whatever the database does. */
 const READINESS_TIMEOUT_MS = 2000;

@@ -22,7 +22,7 @@ describe('GraphQL over HTTP compliance', () => {
     );
   });
 
-  it('lists the SHOULD audits it does not meet (each explained in the README)', () => {
+  it('lists the SHOULD audits it does not meet (each explained in docs/clients.md)', () => {
     const unmet = results
       .filter((result) => result.name.startsWith('SHOULD') && result.status !== 'ok')
       .map((result) => result.name);

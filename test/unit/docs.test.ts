@@ -1,16 +1,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { astFromValue, buildSchema, type GraphQLField, type GraphQLObjectType, print } from 'graphql';
 import { ERROR_CODES, ERROR_TABLE, FORBIDDEN_REASONS } from '../../src/errors';
 import { API_PERMISSIONS, ROOT_TYPES } from '../../src/permissions/permission-map';
 import { API_SCOPES } from '../../src/scopes/vocabulary';
 
-// The README and .env.example are read by operators and client authors: they must say what the code does.
+// The docs and .env.example are read by operators, client authors and newcomers: they must say what the code does.
 const root = join(__dirname, '..', '..');
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const doc = (name: string) => readFileSync(join(root, 'docs', name), 'utf8');
 const envExample = readFileSync(join(root, '.env.example'), 'utf8');
 
-/** The rows of the first Markdown table after `heading` in `page` (the README), as arrays of trimmed cells. */
-function tableAfter(heading: string, page = readme): string[][] {
+/** The rows of the first Markdown table after `heading` in `page`, as arrays of trimmed cells. */
+function tableAfter(heading: string, page: string): string[][] {
   const lines = page.slice(page.indexOf(heading)).split('\n');
   const first = lines.findIndex((line) => line.startsWith('|'));
   const last = lines.findIndex((line, index) => index > first && !line.startsWith('|'));
@@ -34,8 +35,16 @@ function variablesRead(): string[] {
   ].sort();
 }
 
-describe('the README error table', () => {
-  const rows = tableAfter('## Errors');
+/** The lines of the first fenced code block after `heading` in `page`. */
+function codeAfter(heading: string, page: string): string[] {
+  const lines = page.slice(page.indexOf(heading)).split('\n');
+  const first = lines.findIndex((line) => line.startsWith('```'));
+  const last = lines.findIndex((line, index) => index > first && line.startsWith('```'));
+  return lines.slice(first + 1, last);
+}
+
+describe('the error table (docs/errors.md)', () => {
+  const rows = tableAfter('## Error codes', doc('errors.md'));
 
   it('lists every code, with the HTTP status the error table gives it', () => {
     for (const code of ERROR_CODES) {
@@ -59,8 +68,8 @@ describe('the configuration documents', () => {
     );
   });
 
-  it('has one README row naming each variable, and none the code does not read', () => {
-    const named = tableAfter('## Configuration').flatMap((row) =>
+  it('has one row of docs/configuration.md naming each variable, and none the code does not read', () => {
+    const named = tableAfter('## Variables', doc('configuration.md')).flatMap((row) =>
       [...row[0]!.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]!),
     );
     expect([...named].sort()).toEqual(variables);
@@ -92,5 +101,48 @@ describe('the permissions page', () => {
     );
     const fields = ROOT_TYPES.flatMap((type) => Object.keys(API_PERMISSIONS.fields[type] ?? {}));
     expect(fields.filter((field) => !named.includes(field))).toEqual([]);
+  });
+});
+
+describe('the layout (docs/architecture.md)', () => {
+  const layout = codeAfter('Layout', doc('architecture.md')).join('\n');
+
+  it('names every folder and top-level file of src/', () => {
+    const entries = readdirSync(join(root, 'src'), { withFileTypes: true }).map((entry) =>
+      entry.isDirectory() ? `src/${entry.name}/` : `src/${entry.name}`,
+    );
+    expect(entries.filter((entry) => !layout.includes(entry))).toEqual([]);
+  });
+});
+
+describe('the schema excerpt (docs/clients.md)', () => {
+  const schema = buildSchema(readFileSync(join(root, 'schema', 'schema.graphql'), 'utf8'), {
+    assumeValidSDL: true,
+  });
+  const signature = (field: GraphQLField<unknown, unknown>) => {
+    const args = field.args.map((arg) => {
+      const value = arg.defaultValue === undefined ? undefined : astFromValue(arg.defaultValue, arg.type);
+      return `${arg.name}: ${String(arg.type)}${value ? ` = ${print(value)}` : ''}`;
+    });
+    return `${field.name}${args.length > 0 ? `(${args.join(', ')})` : ''}: ${String(field.type)}`;
+  };
+  /** The committed SDL sorts arguments by name; the excerpt keeps the resolvers' order. */
+  const sortArguments = (line: string) =>
+    line.replace(/\(([^)]*)\)/, (_, args: string) => `(${args.split(', ').sort().join(', ')})`);
+  /** The excerpt's fields per root type, comments dropped; a field without a line keeps the type's last. */
+  const excerpt = new Map<string, string[]>();
+  let current = '';
+  for (const line of codeAfter('## Schema', doc('clients.md'))) {
+    const text = line.replace(/#.*$/, '').trim();
+    const opened = /^type (\w+) \{$/.exec(text);
+    if (opened) excerpt.set((current = opened[1]!), []);
+    else if (text && text !== '}') excerpt.get(current)!.push(sortArguments(text));
+  }
+
+  it.each(['Query', 'Mutation', 'Subscription'])('shows every %s field as the schema has it', (type) => {
+    const fields = Object.values((schema.getType(type) as GraphQLObjectType).getFields());
+    expect([...(excerpt.get(type) ?? [])].sort()).toEqual(
+      fields.map((field) => sortArguments(signature(field))).sort(),
+    );
   });
 });

@@ -43,7 +43,7 @@ export type AuditEvent = {
   id: Scalars['ID']['output'];
   /** The client address, as TRUST_PROXY resolves it. */
   ip?: Maybe<Scalars['String']['output']>;
-  /** What happened: `login.failed`, `user.disabled`, … (README, Audit trail). */
+  /** What happened: `login.failed`, `user.disabled`, … (docs/accounts-and-sessions.md, Audit trail). */
   type: Scalars['String']['output'];
   userAgent?: Maybe<Scalars['String']['output']>;
   /** The account it concerns. */
