@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { type AuditTrail } from '../src/audit/audit-trail';
 import { type Revocation, REVOCATION_KINDS } from '../src/auth/revocation-registry';
 import { type Logger } from 'pino';
-import { type AssembledApi, assembleApi } from '../src/assembly';
-import { buildRuntime, type Runtime, type Services, startServices } from '../src/bootstrap';
+import { type AssembledApi, assembleApi, assembleServices } from '../src/assembly';
+import { type Runtime, type Services } from '../src/bootstrap';
 import { type Config, parseConfig } from '../src/config';
 import { type Tracing } from '../src/observability/tracing-hooks';
 import { createLogger } from '../src/logger';
@@ -67,10 +67,9 @@ export async function seededServices(options: SeedOptions = {}): Promise<{
   logger: Logger;
 }> {
   const logger = createLogger('warn');
-  const runtime = buildRuntime(benchConfig(options), { logger, metrics: undefined });
-  const services = await startServices(runtime, logger, {
-    metrics: undefined,
-    tracing: options.tracing,
+  const { runtime, services } = await assembleServices(benchConfig(options), {
+    logger,
+    ...(options.tracing && { tracing: options.tracing }),
     ...(options.audit && { audit: options.audit }),
   });
   await seed(services, options);
@@ -102,7 +101,7 @@ async function seed(services: Services, options: SeedOptions): Promise<void> {
       key: randomUUID(),
       at: now,
     }));
-    await services.revocations.record(services.database.db, revocations);
-    services.revocations.apply(revocations);
+    await services.revocationFeed.record(services.database.db, revocations);
+    services.revocationFeed.apply(revocations);
   }
 }

@@ -28,6 +28,34 @@ export interface AssemblyOptions {
   readonly lifecycle?: Lifecycle;
 }
 
+/** The parts without a server: what the CLIs that read or change accounts work with. */
+export interface AssembledServices {
+  readonly runtime: Runtime;
+  readonly services: Services;
+}
+
+/**
+ * The token service and the services on a migrated database, from configuration: the first half of
+ * {@link assembleApi}, and all that the user and audit CLIs need.
+ * @throws as buildRuntime (keys) and startServices (the database); what was opened is closed again
+ */
+export async function assembleServices(
+  config: Config,
+  options: Omit<AssemblyOptions, 'lifecycle'> & { readonly metrics?: PrometheusMetrics },
+): Promise<AssembledServices> {
+  const { logger, clock, tracing, metrics } = options;
+  const runtime = buildRuntime(config, { logger, metrics, ...(clock && { clock }) });
+  const services = await startServices(runtime, logger, {
+    metrics,
+    tracing,
+    ...(clock && { clock }),
+    ...(options.onQuery && { onQuery: options.onQuery }),
+    ...(options.audit && { audit: options.audit }),
+    ...(options.api && { api: options.api }),
+  });
+  return { runtime, services };
+}
+
 /** The API, assembled and not yet listening. */
 export interface AssembledApi {
   readonly runtime: Runtime;
@@ -41,27 +69,19 @@ export interface AssembledApi {
 
 /**
  * The one assembly of the API from its configuration, which the server (src/index.ts), the tests and the
- * benchmark all call: metrics when configured, the token service, the services on a migrated database,
+ * benchmark all call (the CLIs call its first half, {@link assembleServices}): metrics when configured, the token service, the services on a migrated database,
  * and the server over them.
  * @throws as buildRuntime (keys), startServices (the database) and createServer (manifests); what was
  * opened is closed again
  */
 export async function assembleApi(config: Config, options: AssemblyOptions): Promise<AssembledApi> {
-  const { logger, clock, tracing } = options;
+  const { logger, tracing } = options;
   // Apollo negotiates the response's media type afresh on every request; this process-wide patch of
   // `negotiator` remembers the answers (~4% of a `me` request: media-type-negotiation.ts). A startup step,
   // done here once for every server this process assembles.
   rememberMediaTypeNegotiations();
   const metrics = await metricsFor(config);
-  const runtime = buildRuntime(config, { logger, metrics, ...(clock && { clock }) });
-  const services = await startServices(runtime, logger, {
-    metrics,
-    tracing,
-    ...(clock && { clock }),
-    ...(options.onQuery && { onQuery: options.onQuery }),
-    ...(options.audit && { audit: options.audit }),
-    ...(options.api && { api: options.api }),
-  });
+  const { runtime, services } = await assembleServices(config, { ...options, metrics });
   let app: FastifyInstance;
   try {
     app = await createServer(config, {

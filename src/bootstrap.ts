@@ -19,6 +19,8 @@ import { type Metrics, NO_METRICS } from './observability/metrics';
 import { type PrometheusMetrics } from './observability/prometheus-metrics';
 import { type Tracing } from './observability/tracing-hooks';
 import { RevocationFeed } from './revocation/revocation-feed';
+import { AuditRelay } from './audit/audit-relay';
+import { NotificationListener } from './db/notification-listener';
 import { type LogEvent } from 'kysely';
 import { type ApiDefinition, defineApi } from './modules/api-definition';
 import { type ModuleServices } from './modules/api-module';
@@ -121,8 +123,10 @@ export interface Services {
   /** Where accounts are signed in, and ending those sessions. */
   readonly sessions: SessionDirectory;
   readonly minting: TokenMinting;
+  /** This instance's one PostgreSQL LISTEN connection (or none on SQLite), and how it hears the others. */
+  readonly notifications: NotificationListener;
   /** Keeps the token service's revocation registry in step with the other instances. */
-  readonly revocations: RevocationFeed;
+  readonly revocationFeed: RevocationFeed;
   readonly audit: AuditTrail;
   readonly auditLog: AuditLog;
   /** The API's modules and the permission map they make up. */
@@ -131,7 +135,7 @@ export interface Services {
   readonly access: DatabaseAccessFacts;
   /** The modules' resolver instances, built with their services. */
   readonly moduleResolvers: readonly object[];
-  /** Stops listening for revocations, then closes the database. */
+  /** Stops listening to the other instances, then closes the database. */
   close(): Promise<void>;
 }
 
@@ -184,33 +188,25 @@ function withQuerySpans(
   };
 }
 
-/**
- * Opens the database, applies pending migrations and builds the account services.
- * @throws Error when the database cannot be reached or migrated; the database is closed again
- */
-export async function startServices(
-  { config, tokens }: Pick<Runtime, 'config' | 'tokens'>,
+export interface ServicesOptions {
+  readonly clock?: () => number;
+  readonly onQuery?: (event: LogEvent) => void;
+  /** Told of logins, refresh-token reuse and database errors; reads the pool's use at each scrape. */
+  readonly metrics?: Metrics;
+  /** Draws a span for every query. */
+  readonly tracing?: Tracing;
+  /** The benchmark passes one that records nothing, to measure what the trail costs. */
+  readonly audit?: AuditTrail;
+  /** The API with its modules; the registered ones (src/modules/registered-modules.ts) by default. */
+  readonly api?: ApiDefinition;
+}
+
+/** The database, observed: its pool's use and lost connections counted, each query told and traced. */
+function openObservedDatabase(
+  config: Config,
   logger: Logger,
-  {
-    clock,
-    onQuery,
-    audit = new AuditTrail(clock),
-    metrics = NO_METRICS,
-    tracing,
-    api = defineApi(),
-  }: {
-    clock?: () => number;
-    onQuery?: (event: LogEvent) => void;
-    /** Told of logins, refresh-token reuse and database errors; reads the pool's use at each scrape. */
-    metrics?: Metrics;
-    /** Draws a span for every query. */
-    tracing?: Tracing;
-    /** The benchmark passes one that records nothing, to measure what the trail costs. */
-    audit?: AuditTrail;
-    /** The API with its modules; the registered ones (src/modules/registered-modules.ts) by default. */
-    api?: ApiDefinition;
-  } = {},
-): Promise<Services> {
+  { metrics = NO_METRICS, tracing, onQuery }: ServicesOptions,
+): Database {
   const database = openDatabase(config.database, {
     onIdleError: (error) => {
       metrics.databaseError();
@@ -219,68 +215,106 @@ export async function startServices(
     onQuery: withQuerySpans(onQuery, tracing, config.database.engine),
   });
   if (database.pool) metrics.watchPool(database.pool);
+  return database;
+}
+
+/**
+ * The one notification listener of this instance and its topics: revocations always, committed audit
+ * events where instances share the database (on SQLite the trail delivers its own).
+ */
+function notificationsFor(
+  database: Database,
+  { config, tokens }: Pick<Runtime, 'config' | 'tokens'>,
+  audit: AuditTrail,
+  logger: Logger,
+  clock: (() => number) | undefined,
+) {
+  const notifications = new NotificationListener({
+    db: database.db,
+    listenUrl: database.engine === 'postgres' ? config.database.url : undefined,
+    pollIntervalMs: config.accounts.revocationPollIntervalSeconds * 1000,
+    connectTimeoutMs: config.database.queryTimeoutMs,
+    log: logger,
+  });
+  const revocationFeed = new RevocationFeed({
+    db: database.db,
+    registry: tokens.revocations,
+    retentionMs: tokens.revocations.retentionMs,
+    announcer: notifications,
+    clock,
+  });
+  notifications.subscribe(revocationFeed);
+  if (notifications.shared) {
+    const relay = new AuditRelay({ db: database.db, audit, announcer: notifications, clock });
+    audit.announceWith(relay.announce);
+    notifications.subscribe(relay);
+  }
+  return { notifications, revocationFeed };
+}
+
+/** The account services over a migrated database, and the modules' parts with the owners they look up. */
+async function accountServices(
+  { config, tokens }: Pick<Runtime, 'config' | 'tokens'>,
+  { database, revocationFeed, audit, api }: Pick<Services, 'database' | 'revocationFeed' | 'audit' | 'api'>,
+  logger: Logger,
+  clock: (() => number) | undefined,
+) {
+  const db = database.db;
+  const hasher = createPasswordHasher(config.accounts.passwordScryptLog2N);
+  const throttle = await createLoginThrottle(config.accounts, database.pool);
+  const revocations = revocationFeed;
+  const accounts = await createAccountService({
+    ...{ db, tokens, hasher, throttle, settings: config.accounts, log: logger, revocations, audit, clock },
+  });
+  const users = createUserAdminService({ db, hasher, revocations, audit, clock });
+  const { scopeClosure } = config.authorization;
+  const sessions = new SessionDirectory({ db, revocations, audit, clock });
+  const modules = buildModules(
+    api,
+    { db, logger, clock: clock ?? Date.now },
+    { Session: (id) => sessions.ownerOf(id) },
+  );
+  return {
+    accounts,
+    users,
+    sessions,
+    minting: new TokenMinting(db, tokens, audit, scopeClosure),
+    auditLog: new AuditLog(db, audit),
+    access: new DatabaseAccessFacts((id) => users.current(id), modules.owners, scopeClosure),
+    moduleResolvers: modules.resolvers,
+  };
+}
+
+/**
+ * Opens the database, applies pending migrations, starts listening to the other instances and builds the
+ * account services.
+ * @throws Error when the database cannot be reached or migrated; the database is closed again
+ */
+export async function startServices(
+  runtime: Pick<Runtime, 'config' | 'tokens'>,
+  logger: Logger,
+  options: ServicesOptions = {},
+): Promise<Services> {
+  const { clock, audit = new AuditTrail(clock), metrics = NO_METRICS, api = defineApi() } = options;
+  const database = openObservedDatabase(runtime.config, logger, options);
   countAuditEvents(audit, metrics);
-  let revocations: RevocationFeed | undefined;
+  let notifications: NotificationListener | undefined;
   try {
     const applied = await migrateToLatest(database.db, database.engine, api.modules);
     if (applied.length > 0) logger.info({ migrations: applied }, 'database migrated');
-    const hasher = createPasswordHasher(config.accounts.passwordScryptLog2N);
-    const throttle = await createLoginThrottle(config.accounts, database.pool);
-    revocations = new RevocationFeed({
-      db: database.db,
-      listenUrl: database.engine === 'postgres' ? config.database.url : undefined,
-      registry: tokens.revocations,
-      retentionMs: tokens.revocations.retentionMs,
-      pollIntervalMs: config.accounts.revocationPollIntervalSeconds * 1000,
-      connectTimeoutMs: config.database.queryTimeoutMs,
-      log: logger,
-      clock,
-      audit,
-    });
-    await revocations.start();
-    const accounts = await createAccountService({
-      db: database.db,
-      tokens,
-      hasher,
-      throttle,
-      settings: config.accounts,
-      log: logger,
-      revocations,
-      audit,
-      clock,
-    });
-    const users = createUserAdminService({ db: database.db, hasher, revocations, audit, clock });
-    const { scopeClosure } = config.authorization;
-    const minting = new TokenMinting(database.db, tokens, audit, scopeClosure);
-    const auditLog = new AuditLog(database.db, audit);
-    const sessions = new SessionDirectory({ db: database.db, revocations, audit, clock });
-    const modules = buildModules(
-      api,
-      { db: database.db, logger, clock: clock ?? Date.now },
-      { Session: (id) => sessions.ownerOf(id) },
-    );
-    const access = new DatabaseAccessFacts((id) => users.current(id), modules.owners, scopeClosure);
-    const feed = revocations;
+    const topics = notificationsFor(database, runtime, audit, logger, clock);
+    notifications = topics.notifications;
+    await notifications.start();
+    const { revocationFeed } = topics;
+    const parts = await accountServices(runtime, { database, revocationFeed, audit, api }, logger, clock);
+    const listener = notifications;
     const close = async () => {
-      await feed.close();
+      await listener.close();
       await database.close();
     };
-    return {
-      database,
-      accounts,
-      users,
-      sessions,
-      minting,
-      revocations,
-      audit,
-      auditLog,
-      api,
-      access,
-      moduleResolvers: modules.resolvers,
-      close,
-    };
+    return { database, notifications, revocationFeed, audit, api, ...parts, close };
   } catch (error) {
-    await revocations?.close();
+    await notifications?.close();
     await database.close();
     throw error;
   }

@@ -23,7 +23,7 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 function schedulePurge(services: Services, config: Config, logger: Logger): NodeJS.Timeout {
   const jobs: ReadonlyArray<[what: string, purge: () => Promise<number>]> = [
     ['the refresh tokens of ended sessions', () => services.accounts.purgeEndedSessions()],
-    ['expired revocations', () => services.revocations.purge()],
+    ['expired revocations', () => services.revocationFeed.purge()],
     [
       'audit events past AUDIT_RETENTION',
       () =>

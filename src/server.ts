@@ -28,7 +28,7 @@ import { documentGate } from './server/trusted-document-gate';
 import { trustProxyFunction } from './server/trust-proxy';
 
 export type ServerDependencies = ResolverDependencies &
-  Pick<Services, 'database' | 'revocations' | 'audit' | 'api' | 'access'> & {
+  Pick<Services, 'database' | 'notifications' | 'audit' | 'api' | 'access'> & {
     readonly tokens: TokenService;
     /** Shutdown state that src/index.ts drives; tests leave it out. */
     readonly lifecycle?: Lifecycle;
@@ -85,8 +85,8 @@ function registerSideRoutes(
   deps: ServerDependencies,
   lifecycle: Lifecycle,
 ): void {
-  const { tokens, database, revocations, logger: log } = deps;
-  registerRoutes(app, config, { tokens, database, revocations, log, lifecycle });
+  const { tokens, database, notifications, logger: log } = deps;
+  registerRoutes(app, config, { tokens, database, notifications, log, lifecycle });
   // The explorer pages go wherever introspection does (they are useless without it), and so does the hook
   // that keeps HTML uncached and unshared: no hook on every request elsewhere.
   if (config.graphql.introspection) {
@@ -150,7 +150,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   const subscriptions = attachSubscriptions(app, config, {
     ...pipeline,
     authenticate,
-    revocations: deps.tokens.revocations,
+    revocationRegistry: deps.tokens.revocations,
     audit: deps.audit,
     permissions: deps.api.permissions,
     access: deps.access,

@@ -80,6 +80,42 @@ function maxAgeSeconds(cacheControl: string | null): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** A bounded JSON document, fetched with the JWKS timeout and no redirects. */
+async function fetchJson(
+  url: string,
+  timeoutMs: number,
+): Promise<{ body: unknown; cacheControl: string | null }> {
+  const response = await fetch(url, {
+    signal: AbortSignal.timeout(timeoutMs),
+    headers: { accept: 'application/json' },
+    redirect: 'error',
+  });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const text = await response.text();
+  if (text.length > MAX_JWKS_BYTES) throw new Error('the response is too large');
+  try {
+    return { body: JSON.parse(text), cacheControl: response.headers.get('cache-control') };
+  } catch {
+    throw new Error('the response is not JSON');
+  }
+}
+
+/**
+ * Where the keys are: configured, or read from the discovery document on each refresh (keys are refreshed
+ * rarely, and a provider may move them). The document must name the configured issuer (OpenID Connect
+ * Discovery §4.3), so that another issuer's document cannot hand us its keys.
+ */
+async function jwksUri(location: RemoteKeySetOptions['location'], timeoutMs: number): Promise<string> {
+  if ('jwksUri' in location) return location.jwksUri;
+  const { body } = await fetchJson(location.discoveryUrl, timeoutMs);
+  if (!isObject(body)) throw new Error('the discovery document is not a JSON object');
+  if (body.issuer !== location.issuer) throw new Error('the discovery document names another issuer');
+  if (typeof body.jwks_uri !== 'string' || !/^https?:\/\//.test(body.jwks_uri)) {
+    throw new Error('the discovery document has no http(s) jwks_uri');
+  }
+  return body.jwks_uri;
+}
+
 /**
  * An issuer's JWKS, fetched from a URL in configuration (never one named by a token): with a timeout,
  * cached by its Cache-Control max-age clamped to [min, max], refetched on an unknown kid at most once per
@@ -95,43 +131,11 @@ export function remoteKeySet(options: RemoteKeySetOptions): KeySource {
   let lastAttempt = Number.NEGATIVE_INFINITY;
   let inflight: Promise<void> | undefined;
 
-  /** A bounded JSON document, fetched with the JWKS timeout and no redirects. */
-  async function fetchJson(url: string): Promise<{ body: unknown; cacheControl: string | null }> {
-    const response = await fetch(url, {
-      signal: AbortSignal.timeout(options.timeoutMs),
-      headers: { accept: 'application/json' },
-      redirect: 'error',
-    });
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const text = await response.text();
-    if (text.length > MAX_JWKS_BYTES) throw new Error('the response is too large');
-    try {
-      return { body: JSON.parse(text), cacheControl: response.headers.get('cache-control') };
-    } catch {
-      throw new Error('the response is not JSON');
-    }
-  }
-
-  /**
-   * Where the keys are: configured, or read from the discovery document on each refresh (keys are
-   * refreshed rarely, and a provider may move them). The document must name the configured issuer
-   * (OpenID Connect Discovery §4.3), so that another issuer's document cannot hand us its keys.
-   */
-  async function jwksUri(): Promise<string> {
-    if ('jwksUri' in location) return location.jwksUri;
-    const { body } = await fetchJson(location.discoveryUrl);
-    if (!isObject(body)) throw new Error('the discovery document is not a JSON object');
-    if (body.issuer !== location.issuer) throw new Error('the discovery document names another issuer');
-    if (typeof body.jwks_uri !== 'string' || !/^https?:\/\//.test(body.jwks_uri)) {
-      throw new Error('the discovery document has no http(s) jwks_uri');
-    }
-    return body.jwks_uri;
-  }
-
   async function fetchKeys(): Promise<void> {
     lastAttempt = clock();
     try {
-      const { body, cacheControl } = await fetchJson(await jwksUri());
+      const jwks = await jwksUri(location, options.timeoutMs);
+      const { body, cacheControl } = await fetchJson(jwks, options.timeoutMs);
       keys = parseJwks(body, options.algorithms, (why) =>
         log.warn({ jwks: uri }, `JWKS key skipped: ${why}`),
       );

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { config as loadDotenv } from 'dotenv';
 import { AUDIT_EVENT_TYPES, type AuditEventType } from '../audit/audit-trail';
-import { loadRuntime, startServices } from '../bootstrap';
+import { assembleServices } from '../assembly';
+import { parseConfig } from '../config';
 import { parseDurationSeconds } from '../config/env-reader';
 import { describeError, ServiceUnavailableError } from '../errors';
 import { createLogger } from '../logger';
@@ -34,8 +35,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   loadDotenv({ quiet: true });
-  const runtime = loadRuntime(process.env);
-  const services = await startServices(runtime, createLogger('warn', process.stderr));
+  const logger = createLogger('warn', process.stderr);
+  const { services } = await assembleServices(parseConfig(process.env), { logger });
   try {
     let userId: string | undefined;
     if (values.user !== undefined) {

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { config as loadDotenv } from 'dotenv';
-import { loadRuntime, type Services, startServices } from '../bootstrap';
+import { assembleServices } from '../assembly';
+import { type Services } from '../bootstrap';
+import { parseConfig } from '../config';
 import { AppError, describeError, ServiceUnavailableError } from '../errors';
 import { createLogger } from '../logger';
 import { readSecret } from './read-secret';
@@ -57,8 +59,8 @@ async function main([command, ...argv]: string[]): Promise<number> {
     return 2;
   }
   loadDotenv({ quiet: true });
-  const runtime = loadRuntime(process.env);
-  const services = await startServices(runtime, createLogger('warn', process.stderr));
+  const logger = createLogger('warn', process.stderr);
+  const { services } = await assembleServices(parseConfig(process.env), { logger });
   try {
     return command === 'create' ? await create(services, argv) : await list(services);
   } finally {

@@ -97,6 +97,7 @@ export class ConnectionRegistry {
       alive: true,
       subscriptions: undefined,
     };
+    socket.on('pong', () => (connection.alive = true));
     this.connections.set(socket, connection);
     count(this.perAddress, address, 1);
     return connection;

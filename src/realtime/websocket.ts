@@ -16,7 +16,7 @@ import { type SocketExtra, subscriptionServer, type SubscriptionPipeline } from 
 export { CLOSE } from './connections';
 
 export interface SubscriptionServerDependencies extends SubscriptionPipeline {
-  readonly revocations: RevocationRegistry;
+  readonly revocationRegistry: RevocationRegistry;
   readonly audit: AuditTrail;
   readonly lifecycle: Lifecycle;
   readonly clock?: () => number;
@@ -42,7 +42,6 @@ function speak(
       'websocket closed on a protocol error',
     ),
   );
-  socket.on('pong', () => (connection.alive = true));
   const closed = server.opened(
     {
       protocol: socket.protocol,
@@ -119,7 +118,7 @@ export function attachSubscriptions(
       (protocols.has(DEPRECATED_GRAPHQL_WS_PROTOCOL) ? DEPRECATED_GRAPHQL_WS_PROTOCOL : false),
   });
   const registry = new ConnectionRegistry(settings, deps.audit);
-  registry.follow(deps.revocations, deps.clock ?? Date.now);
+  registry.follow(deps.revocationRegistry, deps.clock ?? Date.now);
   deps.metrics.watchSubscriptions(() => registry.counts());
   const server = subscriptionServer(deps, registry, config);
   const onUpgrade = admission(config, registry, deps.lifecycle, (request, socket, head, address) =>

@@ -3,7 +3,7 @@ import { type Logger } from 'pino';
 import { type TokenService } from '../auth/token-service';
 import { type Database } from '../db/database';
 import { ping } from '../db/migrations';
-import { type RevocationFeed } from '../revocation/revocation-feed';
+import { type NotificationListener } from '../db/notification-listener';
 import { type Config } from '../config';
 import { discoveryDocument } from './discovery';
 import { type Lifecycle } from './lifecycle';
@@ -40,7 +40,7 @@ export function registerRoutes(
   deps: {
     readonly tokens: TokenService;
     readonly database: Database;
-    readonly revocations: Pick<RevocationFeed, 'state'>;
+    readonly notifications: Pick<NotificationListener, 'state'>;
     readonly log: Logger;
     readonly lifecycle: Lifecycle;
   },
@@ -61,7 +61,8 @@ export function registerRoutes(
     try {
       await within(ping(deps.database.db), READINESS_TIMEOUT_MS, 'database did not answer in time');
       // Still ready while polling: revocations then arrive within REVOCATION_POLL_INTERVAL, not a second.
-      return { status: 'ready', revocations: deps.revocations.state };
+      // The key keeps its name: operators' probes read it.
+      return { status: 'ready', revocations: deps.notifications.state };
     } catch (error) {
       deps.log.warn(
         { reqId: request.id, err: { message: (error as Error).message } },

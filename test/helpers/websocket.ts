@@ -56,8 +56,13 @@ export function subscribe(client: Client, query: string, variables?: Record<stri
   return { data, done, refused: () => refused, ended: () => ended };
 }
 
-/** Waits until `check` holds, polling every 10 ms, for at most `ms`. */
-export async function until(check: () => boolean | Promise<boolean>, ms = 2000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+export { until } from './wait';
+
+/**
+ * The subscriptions a server is running, from its `graphql_subscriptions` gauge (counted once the
+ * subscription's stream exists, so its events reach it): what a test waits for before causing one.
+ */
+export function runningSubscriptions(metricsText: string): number {
+  const line = /^graphql_subscriptions (\d+)$/m.exec(metricsText);
+  return line ? Number(line[1]) : 0;
 }

@@ -1,12 +1,28 @@
 import { createClient } from 'graphql-ws';
 import { Client } from 'pg';
 import WebSocket from 'ws';
-import { listenerApplicationName } from '../../src/revocation/revocation-feed';
+import { listenerApplicationName } from '../../src/db/notification-listener';
 import { TEST_ENV } from '../fixtures/keys';
 import { POSTGRES_AVAILABLE, TEST_POSTGRES_URL, type TestDatabase, ENGINES } from '../helpers/databases';
 import { freshEnv, runCli, type ServerProcess, startServerProcess } from '../helpers/process';
+import { runningSubscriptions, until } from '../helpers/websocket';
 
 const PASSWORD = 'correct horse battery';
+const METRICS_TOKEN = 'metrics-token-0123456789abcdefghijklmnop';
+
+/**
+ * Waits until the server at `url` runs exactly `count` subscriptions: its gauge counts one once its stream
+ * can hear events, and an earlier test's, disposed, have ended by then. No event is caused before its
+ * subscriber listens.
+ */
+async function subscriptionsStarted(url: string, count: number): Promise<void> {
+  const running = async () => {
+    const response = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    return runningSubscriptions(await response.text());
+  };
+  await until(async () => (await running()) === count, 5000);
+  expect(await running()).toBe(count);
+}
 const POLL_INTERVAL_MS = 1000;
 const postgres: TestDatabase = ENGINES.find(([name]) => name === 'postgres')![1];
 
@@ -71,6 +87,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
       DATABASE_URL: schema.url,
       REVOCATION_POLL_INTERVAL: String(POLL_INTERVAL_MS / 1000),
       REFRESH_REUSE_GRACE: '0',
+      METRICS_TOKEN,
     });
     a = await startServerProcess(where);
     b = await startServerProcess(where);
@@ -164,7 +181,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
     expect(await untilRefused(b.url, session.accessToken, POLL_INTERVAL_MS + 500)).toBeLessThanOrEqual(
       POLL_INTERVAL_MS + 500,
     );
-    expect(b.output()).toContain('listening connection lost; polling the table until it is back');
+    expect(b.output()).toContain('listening connection lost; polling the tables until it is back');
   });
 
   it('a restarted B refuses what was revoked before it started', async () => {
@@ -216,7 +233,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
       { query: 'subscription { auditEvents(filter: { type: "session.ended" }) { type username } }' },
       { next: (result) => tail.push(JSON.stringify(result.data)), error: () => {}, complete: () => {} },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscriptionsStarted(b.url, 2);
     const started = Date.now();
     await graphql(
       a.url,
@@ -296,7 +313,7 @@ async function untilRefused(url: string, token: string, limitMs: number): Promis
       { query: 'subscription { auditEvents(filter: { type: "login.failed" }) { username } }' },
       { next: (result) => tail.push(JSON.stringify(result.data)), error: () => {}, complete: () => {} },
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await subscriptionsStarted(b.url, 1);
     const pg = new Client({ connectionString: TEST_POSTGRES_URL });
     await pg.connect();
     await pg.query('select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1', [

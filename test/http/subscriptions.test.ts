@@ -3,7 +3,7 @@ import WebSocket from 'ws';
 import { LoginDocument, LogoutDocument, SetUserScopesDocument } from '../../clients/typescript/src/index';
 import { describeEngines } from '../helpers/databases';
 import { execute, startTestServer, startTestServerOn, type TestServer } from '../helpers/server';
-import { connect, subscribe, until } from '../helpers/websocket';
+import { connect, runningSubscriptions, subscribe, until } from '../helpers/websocket';
 
 const PASSWORD = 'correct horse battery';
 const VIEWER = 'subscription { viewerEvents { type sessionId } }';
@@ -29,12 +29,20 @@ describeEngines('subscriptions over WebSocket', (database) => {
     return connection;
   };
 
+  /** Waits until the server runs `count` subscriptions (the test's own: afterEach waits for none). */
+  const started = async (count = 1) => {
+    await until(async () => (await running()) >= count);
+    expect(await running()).toBe(count);
+  };
+
   beforeAll(async () => {
     server = await startTestServerOn(database, {
       env: {
         WS_MAX_SUBSCRIPTIONS_PER_SOCKET: '2',
         WS_MAX_SOCKETS_PER_USER: '3',
         WS_CONNECTION_INIT_TIMEOUT: '1',
+        // Read by `started`: the subscriptions gauge says when a subscription can hear events.
+        METRICS_TOKEN: 'metrics-token-0123456789abcdefghijklmnop',
       },
     });
     const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
@@ -45,8 +53,11 @@ describeEngines('subscriptions over WebSocket', (database) => {
     );
     root = (await login('root')).accessToken;
   });
-  afterEach(() => {
-    for (const client of clients.splice(0)) void client.dispose();
+  const running = async () => runningSubscriptions((await server.metrics!.scrape()).body);
+  afterEach(async () => {
+    for (const client of clients.splice(0)) await client.dispose();
+    // Each test counts from none running: the server ends a disposed client's subscriptions on its own time.
+    await until(async () => (await running()) === 0);
   });
   afterAll(() => server.close());
 
@@ -54,7 +65,7 @@ describeEngines('subscriptions over WebSocket', (database) => {
     const { user, session } = await newUser();
     const { client } = open(session.accessToken);
     const viewer = subscribe(client, VIEWER);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await started();
     await execute(server.app, SetUserScopesDocument, { userId: user.id, scopes: ['extra'] }, { token: root });
     await until(() => viewer.data.length > 0);
     expect(viewer.data).toEqual([{ viewerEvents: { type: 'user.scopes_set', sessionId: null } }]);
@@ -83,7 +94,7 @@ describeEngines('subscriptions over WebSocket', (database) => {
 
   it('tails the audit trail for an admin, with the filter applied', async () => {
     const tail = subscribe(open(root).client, AUDIT, { f: { type: 'login.failed' } });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await started();
     await newUser();
     await execute(server.app, LoginDocument, { username: 'nobody-here', password: 'wrong password here' });
     await until(() => tail.data.length > 0);
@@ -106,8 +117,8 @@ describeEngines('subscriptions over WebSocket', (database) => {
     const { session } = await newUser();
     const { client, closed } = open(session.accessToken);
     subscribe(client, VIEWER);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const started = Date.now();
+    await started();
+    const loggedOutAt = Date.now();
     await execute(
       server.app,
       LogoutDocument,
@@ -115,7 +126,7 @@ describeEngines('subscriptions over WebSocket', (database) => {
       { token: session.accessToken },
     );
     expect(await closed).toEqual({ code: 4401, reason: 'TOKEN_REVOKED' });
-    expect(Date.now() - started).toBeLessThan(1000);
+    expect(Date.now() - loggedOutAt).toBeLessThan(1000);
   });
 
   it('closes a socket with 4401 TOKEN_EXPIRED within a second of its token expiring', async () => {
@@ -221,7 +232,9 @@ describeEngines('subscriptions over WebSocket', (database) => {
 // Transport limits and shutdown, each on a server of its own (SQLite: nothing here touches the database's engine).
 describe('subscription sockets under pressure and at shutdown', () => {
   const start = async (env: Record<string, string> = {}) => {
-    const server = await startTestServer({ env });
+    const server = await startTestServer({
+      env: { METRICS_TOKEN: 'metrics-token-0123456789abcdefghijklmnop', ...env },
+    });
     const address = await server.app.listen({ host: '127.0.0.1', port: 0 });
     await server.services.users.createUser({ username: 'root', password: PASSWORD, scopes: ['admin'] }, {});
     const token = (await execute(server.app, LoginDocument, { username: 'root', password: PASSWORD })).body
@@ -244,7 +257,7 @@ describe('subscription sockets under pressure and at shutdown', () => {
     const { server, url, token } = await start({ WS_MAX_BUFFERED_BYTES: '1024' });
     try {
       const { socket, closed } = await rawSubscriber(url, token, AUDIT);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await until(async () => runningSubscriptions((await server.metrics!.scrape()).body) === 1);
       // The client stops reading; the events keep coming (straight to the live listeners, as commits do).
       (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
       const event = {

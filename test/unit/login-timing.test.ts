@@ -10,6 +10,7 @@ import { migrateToLatest } from '../../src/db/migrations';
 import { createLogger } from '../../src/logger';
 import { AuditTrail } from '../../src/audit/audit-trail';
 import { RevocationFeed } from '../../src/revocation/revocation-feed';
+import { NotificationListener } from '../../src/db/notification-listener';
 import { TEST_ENV } from '../fixtures/keys';
 
 /** The account service over a fresh in-memory database, checking passwords with `hasher`. */
@@ -20,12 +21,16 @@ async function accountsWith(hasher: PasswordHasher) {
   const log = createLogger('silent');
   const revocations = new RevocationFeed({
     db: database.db,
-    listenUrl: undefined,
     registry: tokens.revocations,
     retentionMs: tokens.revocations.retentionMs,
-    pollIntervalMs: 1000,
-    connectTimeoutMs: 1000,
-    log,
+    // SQLite: one instance, so nothing is announced.
+    announcer: new NotificationListener({
+      db: database.db,
+      listenUrl: undefined,
+      pollIntervalMs: 1000,
+      connectTimeoutMs: 1000,
+      log,
+    }),
   });
   const audit = new AuditTrail();
   const accounts = await createAccountService({
