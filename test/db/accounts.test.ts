@@ -437,7 +437,8 @@ describeEngines('the account data layer', (database: TestDatabase) => {
     it('fails with SERVICE_UNAVAILABLE, leaks nothing and keeps no half-written session', async () => {
       const { services: doomed, drop: dropDoomed } = await start();
       await doomed.users.createUser({ username: 'nina', password: PASSWORD, scopes: [] }, {});
-      await doomed.database.close();
+      // The database goes (its listening connection with it: left open, it kept the test worker alive).
+      await doomed.close();
       const error = await rejection(doomed.accounts.login('nina', PASSWORD, HOME), AppError);
       expect(error.code).toBe('SERVICE_UNAVAILABLE');
       expect(error.message).not.toMatch(/select|driver|destroyed|sql/i);
