@@ -16,7 +16,7 @@ import { type Logger } from 'pino';
 import { AppError, errorSpec } from '../errors';
 import { type ErrorFormatter } from '../server/format-error';
 import { appErrorOf, toGraphQLError } from '../server/graphql-error';
-import { type SubscriptionPipeline } from './subscription-server';
+import { type GraphQLPipeline } from '../server/graphql-pipeline';
 import { unstorableVariables } from '../server/storable-text';
 
 /*
@@ -54,7 +54,7 @@ type Refusal = ReturnType<typeof toGraphQLError>[];
  */
 async function parsedDocument(
   query: string,
-  pipeline: Pick<SubscriptionPipeline, 'schema' | 'limits' | 'documents'>,
+  pipeline: Pick<GraphQLPipeline, 'schema' | 'limits' | 'documents'>,
   maxTokens: number,
 ): Promise<DocumentNode | Refusal> {
   const key = `subscription:${createHash('sha256').update(query).digest('hex')}`;
@@ -113,7 +113,7 @@ function subscriptionOf(
 /** A subscribe message made ready as an HTTP request is: its document, variables and operation. */
 export async function prepare(
   payload: SubscribePayload,
-  pipeline: Pick<SubscriptionPipeline, 'schema' | 'limits' | 'documents'>,
+  pipeline: Pick<GraphQLPipeline, 'schema' | 'limits' | 'documents'>,
   maxTokens: number,
 ): Promise<
   | {
