@@ -10,6 +10,7 @@ import {
   startServerProcess,
   type ServerProcess,
 } from '../helpers/process';
+import { until } from '../helpers/wait';
 
 jest.setTimeout(30_000);
 
@@ -164,7 +165,13 @@ describe('npm run token and npm start, as processes on a fresh checkout', () => 
     );
     await new Promise((resolve) => setTimeout(resolve, 200));
     server.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The listener closes once the signal is handled: new connections are refused from then on.
+    const refused = () =>
+      fetch(`${server.url}/healthz`).then(
+        () => false,
+        () => true,
+      );
+    await until(refused);
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
     socket.write(body.slice(10));
     await replied;
@@ -194,7 +201,7 @@ describe('shutdown under load', () => {
 
     const inFlight = Array.from({ length: 120 }, () => send(server.url, token));
     server.child.kill('SIGTERM');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await until(async () => (await fetch(`${server.url}/readyz`)).status === 503);
     const readiness = await fetch(`${server.url}/readyz`);
     expect([readiness.status, await readiness.json()]).toEqual([503, { status: 'draining' }]);
     const whileDraining = Array.from({ length: 60 }, () => send(server.url, token));
