@@ -262,9 +262,19 @@ async function accountServices(
   const db = database.db;
   const hasher = createPasswordHasher(config.accounts.passwordScryptLog2N);
   const throttle = await createLoginThrottle(config.accounts, database.pool);
+  // The account services call the feed `revocations`: what they record there, every instance refuses.
   const revocations = revocationFeed;
+  const settings = config.accounts;
   const accounts = await createAccountService({
-    ...{ db, tokens, hasher, throttle, settings: config.accounts, log: logger, revocations, audit, clock },
+    db,
+    tokens,
+    hasher,
+    throttle,
+    settings,
+    log: logger,
+    revocations,
+    audit,
+    clock,
   });
   const users = createUserAdminService({ db, hasher, revocations, audit, clock });
   const { scopeClosure } = config.authorization;
