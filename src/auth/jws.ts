@@ -3,8 +3,8 @@ import { fail } from './token-claims';
 
 /*
  * Compact JWS (RFC 7515): building a signed token and taking one apart. The only module that knows njwt
- * exists. njwt builds and signs tokens (HS256, RS256, ES256) and computes the HMAC an HS256 token must
- * match; everything njwt's own Verifier gets wrong is done by the verifier (token-verifier.ts) instead:
+ * exists. njwt builds and signs tokens (HS256, RS256, ES256); everything njwt's own Verifier gets wrong is
+ * done by the verifier (token-verifier.ts) instead:
  *  - it checks `exp`/`nbf` against the wall clock, without tolerance and before the signature, and treats a
  *    missing or non-numeric `exp` as "never expires" -> we require a numeric exp and use an injected clock;
  *  - it does not check `iss`/`aud` -> we route by `iss` to that issuer's keys and require its audience;
@@ -12,8 +12,8 @@ import { fail } from './token-claims';
  *    bound to one algorithm, and a token without a signature is malformed;
  *  - it re-encodes signatures before comparing, so padding or trailing characters still verify, and
  *    compares with `===` -> we require the one canonical base64url form and compare in constant time.
- * RS256/ES256 signatures are checked with node:crypto (signature.ts), since njwt only verifies through
- * its Verifier.
+ * Signatures are checked with node:crypto (signature.ts): njwt verifies only through its Verifier, and its
+ * HMAC comes back as text made with regular expressions, slower than comparing bytes (bench/README.md).
  */
 
 /** Tokens are meant to be small (identity and scopes only); anything longer is refused unread. */
@@ -44,14 +44,6 @@ export function signJws(
   return { token: jwt.compact(), tokenId: jwt.body.toJSON().jti as string };
 }
 
-// njwt's sign() is stateless; one instance serves every HMAC.
-const hmac = new njwt.Jwt({}, false);
-
-/** The HS256 signature of `signingInput` as the bytes of its base64url text, the form a token carries. */
-export function hs256(signingInput: string, secret: Buffer): Buffer {
-  return Buffer.from(hmac.sign(signingInput, 'HS256', secret));
-}
-
 export interface ParsedJws {
   readonly alg: string;
   readonly kid: string | undefined;
@@ -79,8 +71,31 @@ function decodeJsonObject(segment: string): Record<string, unknown> | undefined 
 export function parseJws(token: string): ParsedJws {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) fail('too_long');
   const segments = token.split('.');
-  if (segments.length !== 3 || !segments.every((segment) => SEGMENT.test(segment))) fail('malformed');
+  if (segments.length !== 3) fail('malformed');
   const [encodedHeader, encodedPayload, signature] = segments as [string, string, string];
+  if (!SEGMENT.test(encodedPayload) || !SEGMENT.test(signature)) fail('malformed');
+  const { alg, kid } =
+    encodedHeader === lastHeader?.encoded ? lastHeader : (lastHeader = parseHeader(encodedHeader));
+  const payload = decodeJsonObject(encodedPayload);
+  if (!payload) fail('payload_invalid');
+  return {
+    alg,
+    kid,
+    payload,
+    signingInput: token.slice(0, encodedHeader.length + 1 + encodedPayload.length),
+    signature,
+  };
+}
+
+/**
+ * The last header accepted: an issuer's tokens share one header (same algorithm and key id), so a token
+ * that is not remembered (many users at once) skips decoding and checking it again.
+ */
+let lastHeader:
+  { readonly encoded: string; readonly alg: string; readonly kid: string | undefined } | undefined;
+
+function parseHeader(encodedHeader: string): { encoded: string; alg: string; kid: string | undefined } {
+  if (!SEGMENT.test(encodedHeader)) fail('malformed');
   const header = decodeJsonObject(encodedHeader);
   // `crit` names extensions we would have to understand; other parameters (jku, x5u, jwk…) are ignored:
   // keys only ever come from configuration.
@@ -91,13 +106,5 @@ export function parseJws(token: string): ParsedJws {
   if (header.kid !== undefined && (typeof header.kid !== 'string' || header.kid.length > MAX_KID_LENGTH)) {
     fail('kid_missing');
   }
-  const payload = decodeJsonObject(encodedPayload);
-  if (!payload) fail('payload_invalid');
-  return {
-    alg: header.alg,
-    kid: header.kid,
-    payload,
-    signingInput: `${encodedHeader}.${encodedPayload}`,
-    signature,
-  };
+  return { encoded: encodedHeader, alg: header.alg, kid: header.kid };
 }

@@ -48,6 +48,7 @@ export class TokenVerifier {
     private readonly revocations: RevocationRegistry,
     private readonly onCacheLookup: (hit: boolean) => void = () => undefined,
     private readonly scopeClosure: ScopeClosure = new Map(),
+    private readonly traceVerification?: <T>(verify: () => Promise<T>) => Promise<T>,
   ) {
     this.trusted = new Map(trustedIssuers.map((entry) => [entry.issuer, entry]));
     this.cache = new VerifiedTokenCache(clock, settings.clockToleranceSeconds);
@@ -58,7 +59,11 @@ export class TokenVerifier {
     const known =
       typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH ? await this.cache.get(token) : undefined;
     this.onCacheLookup(known !== undefined);
-    const verified = known ?? (await this.verifyFully(token));
+    const verified =
+      known ??
+      (await (this.traceVerification
+        ? this.traceVerification(() => this.verifyFully(token))
+        : this.verifyFully(token)));
     // Checked on every use, remembered or not: a revocation takes effect on the next request.
     if (this.revocations.revokes(verified)) fail('revoked');
     return verified;

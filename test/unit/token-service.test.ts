@@ -149,6 +149,7 @@ describe('token service: verifying (RFC 8725)', () => {
 
   it('expands the scopes once per token: a remembered token brings the same expansion back', async () => {
     const issued = tokens.issue({ subject: '4', username: 'Jane', scopes: ['admin'] });
+    await tokens.verify(issued.token); // first seen: verified, not yet remembered
     const first = await tokens.verify(issued.token);
     const again = await tokens.verify(issued.token);
     expect(again.grantedScopes).toBe(first.grantedScopes);
@@ -314,6 +315,7 @@ describe('token service: verifying (RFC 8725)', () => {
     it('remembers a token only as itself: another token ending the same way is verified in full', async () => {
       const valid = craftToken(HEADER, validClaims(NOW), KEY_2026_11.secret);
       expect((await tokens.verify(valid)).username).toBe('Jane');
+      expect((await tokens.verify(valid)).username).toBe('Jane'); // seen again: remembered
       // The remembered token's signature (its last characters) on a different payload.
       const [, , signature] = valid.split('.');
       const [forgedHeader, forgedPayload] = craftToken(
