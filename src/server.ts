@@ -119,7 +119,7 @@ async function registerGraphQL(
     // OPTIONS is @fastify/cors's: its preflight answers carry the allow-list.
     method: ['GET', 'POST'],
     context: createContextFunction({
-      authenticate: tracing ? tracing.traceAuthenticate(authenticate) : authenticate,
+      authenticate,
       realm: config.jwt.audience,
       log,
       metrics,

@@ -21,8 +21,15 @@ async function startSink(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-/** (1t) (1) with metrics and OpenTelemetry tracing on, every span batched to a local OTLP endpoint. */
-async function main(): Promise<void> {
+/**
+ * (1t) (1) with metrics and OpenTelemetry tracing on, every span batched to a local OTLP endpoint; `sampler`
+ * sets the standard variables first, as an operator would (api-traced-ratio.ts).
+ */
+export async function serveTraced(sampler?: { name: string; arg: string }): Promise<void> {
+  if (sampler) {
+    process.env.OTEL_TRACES_SAMPLER = sampler.name;
+    process.env.OTEL_TRACES_SAMPLER_ARG = sampler.arg;
+  }
   const otlpEndpoint = await startSink();
   const tracing = startTracing({ otlpEndpoint, serviceName: 'graphql-jwt-api-bench' });
   const { app } = await seededApi({
@@ -32,4 +39,4 @@ async function main(): Promise<void> {
   announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);
 }
 
-void main();
+if (require.main === module) void serveTraced();

@@ -1,6 +1,6 @@
 import { type FastifyInstance } from 'fastify';
+import { type GraphQLResolveInfo } from 'graphql';
 import { type LogEvent } from 'kysely';
-import { type Authenticate } from '../auth/authenticate';
 
 /**
  * What the rest of the application knows of tracing: hooks it installs only when it is given one. The
@@ -9,11 +9,11 @@ import { type Authenticate } from '../auth/authenticate';
 export interface Tracing {
   /** A span per GraphQL HTTP request, continuing the caller's `traceparent`. */
   instrumentServer(app: FastifyInstance): void;
-  /** `authenticate`, with a child span per token verification. */
-  traceAuthenticate(authenticate: Authenticate): Authenticate;
-  /** Runs one permission-map check (`field` is `Type.field`) in a span of its own. */
-  tracePermissionCheck<T>(field: string, check: () => T): T;
-  /** A span for a query that has just run. */
+  /** Runs a token's full verification (not a cache hit) in a child span: its outcome, never the token. */
+  traceVerification<T>(verify: () => Promise<T>): Promise<T>;
+  /** Records a permission-map decision on the request's span, as an event. */
+  recordDecision(info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>, allowed: boolean): void;
+  /** A span for a query a traced request has just run. */
   onQuery(event: LogEvent, engine: 'sqlite' | 'postgres'): void;
   /** Names the request's span by its operation and records its outcome and the caller's subject. */
   annotateRequest(details: {

@@ -1,6 +1,8 @@
 import {
+  type Attributes,
   context,
   propagation,
+  ROOT_CONTEXT,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -11,8 +13,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type GraphQLResolveInfo } from 'graphql';
 import { type LogEvent } from 'kysely';
-import { type Authenticate } from '../auth/authenticate';
 import { type TracingConfig } from '../config/observability';
 import { AuthError } from '../errors';
 import { type Tracing } from './tracing-hooks';
@@ -20,9 +22,23 @@ import { type Tracing } from './tracing-hooks';
 /*
  * Loaded only when OTEL_EXPORTER_OTLP_ENDPOINT is set (src/index.ts requires it then): with tracing off no
  * OpenTelemetry module is loaded and no hook below is installed, so it costs nothing.
+ *
+ * What a trace costs is kept to what an operator reads (#26): a span for the request, one for a token
+ * verified in full (a remembered token is a map lookup, not worth a span), one per database query, and
+ * the permission decisions as events on the request's span rather than a span per field. A request the
+ * sampler does not record (OTEL_TRACES_SAMPLER) gets a non-recording span and nothing else: no context is
+ * entered for it, no attribute computed, no event or child span built.
  */
 
+/** Only the spans of recorded requests: an unsampled request is never looked up again. */
 const requestSpans = new WeakMap<FastifyRequest, Span>();
+const REQUEST_ATTRIBUTES: Attributes = Object.freeze({ 'url.path': '/graphql' });
+
+/** The span of the request being served, when it is being recorded. */
+function recordingSpan(): Span | undefined {
+  const span = trace.getSpan(context.active());
+  return span?.isRecording() ? span : undefined;
+}
 
 /** "SELECT" from "select ... ", for the span name and db.operation.name. */
 function operationOf(sqlText: string): string {
@@ -43,22 +59,27 @@ class OpenTelemetryTracing implements Tracing {
   instrumentServer(app: FastifyInstance): void {
     app.addHook('onRequest', (request, _reply, done) => {
       if (request.routeOptions.url !== '/graphql') return done();
-      const parent = propagation.extract(context.active(), request.headers);
+      // The sampler decides here, from the caller's traceparent when there is one (parent-based samplers
+      // always follow a sampled caller).
+      const parent =
+        request.headers.traceparent === undefined
+          ? ROOT_CONTEXT
+          : propagation.extract(ROOT_CONTEXT, request.headers);
       const span = this.tracer.startSpan(
         'graphql',
-        {
-          kind: SpanKind.SERVER,
-          attributes: { 'http.request.method': request.method, 'url.path': '/graphql' },
-        },
+        { kind: SpanKind.SERVER, attributes: REQUEST_ATTRIBUTES },
         parent,
       );
-      requestSpans.set(request, span);
+      if (span.isRecording()) {
+        span.setAttribute('http.request.method', request.method);
+        requestSpans.set(request, span);
+      }
       done();
     });
     app.addHook('preHandler', (request, _reply, done) => {
       const span = requestSpans.get(request);
       if (!span) return done();
-      context.with(trace.setSpan(context.active(), span), done);
+      context.with(trace.setSpan(ROOT_CONTEXT, span), done);
     });
     app.addHook('onResponse', (request, reply, done) => {
       const span = requestSpans.get(request);
@@ -71,39 +92,36 @@ class OpenTelemetryTracing implements Tracing {
     });
   }
 
-  /** A child span per token verification: the outcome or the refusal's reason, never the token. */
-  traceAuthenticate(authenticate: Authenticate): Authenticate {
-    return async (authorization) => {
-      if (authorization === undefined) return authenticate(authorization);
-      return this.tracer.startActiveSpan('jwt.verify', async (span) => {
-        try {
-          const identity = await authenticate(authorization);
-          span.setAttribute('auth.outcome', 'verified');
-          return identity;
-        } catch (error) {
-          span.setAttribute('auth.outcome', error instanceof AuthError ? error.reason : 'error');
-          span.setStatus({ code: SpanStatusCode.ERROR });
-          throw error;
-        } finally {
-          span.end();
-        }
-      });
-    };
-  }
-
-  tracePermissionCheck<T>(field: string, check: () => T): T {
-    const span = this.tracer.startSpan('graphql.permission', { attributes: { 'graphql.field': field } });
+  /** A child span per full verification: the outcome or the refusal's reason, never the token. */
+  async traceVerification<T>(verify: () => Promise<T>): Promise<T> {
+    if (!recordingSpan()) return verify();
+    const span = this.tracer.startSpan('jwt.verify');
     try {
-      const decision = check();
-      span.setAttribute('authz.decision', decision === true ? 'allow' : 'deny');
-      return decision;
+      const verified = await verify();
+      span.setAttribute('auth.outcome', 'verified');
+      return verified;
+    } catch (error) {
+      span.setAttribute('auth.outcome', error instanceof AuthError ? error.reason : 'error');
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
     } finally {
       span.end();
     }
   }
 
-  /** Kysely reports a query when it has run: the span is drawn afterwards over the time it took. */
+  recordDecision(info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>, allowed: boolean): void {
+    recordingSpan()?.addEvent('authz.decision', {
+      'graphql.field': `${info.parentType.name}.${info.fieldName}`,
+      'authz.decision': allowed ? 'allow' : 'deny',
+    });
+  }
+
+  /**
+   * Kysely reports a query when it has run: the span is drawn afterwards over the time it took, as a child
+   * of the recorded request that ran it (queries outside a request, or of an unsampled one, get none).
+   */
   onQuery(event: LogEvent, engine: 'sqlite' | 'postgres'): void {
+    if (!recordingSpan()) return;
     const end = Date.now();
     const operation = operationOf(event.query.sql);
     const span = this.tracer.startSpan(operation, {
@@ -130,7 +148,7 @@ class OpenTelemetryTracing implements Tracing {
     outcome: string;
     subject: string | undefined;
   }): void {
-    const span = trace.getSpan(context.active());
+    const span = recordingSpan();
     if (!span) return;
     const { operationName, operationType, outcome, subject } = details;
     span.updateName([operationType ?? 'graphql', operationName].filter(Boolean).join(' '));
@@ -162,7 +180,8 @@ export function startTracing(config: TracingConfig, spanProcessors?: SpanProcess
     spanProcessors: spanProcessors ?? [
       new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint}/v1/traces` })),
     ],
-    // Only the spans above: request, token, permission and query are what this API has to say.
+    // Only the spans above: request, token and query are what this API has to say. The sampler is the
+    // SDK's, from OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (default: parentbased_always_on).
     instrumentations: [],
   });
   sdk.start();

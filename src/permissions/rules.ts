@@ -11,8 +11,8 @@ type Rule = IRule | typeof allow;
 export interface PermissionHooks {
   /** Told of each field the map refuses (`Type.field`), for metrics. */
   readonly onDenied?: (field: string) => void;
-  /** Runs each check (tracing puts it in a span). */
-  readonly traceCheck?: <T>(field: string, check: () => T) => T;
+  /** Told of each decision (tracing records it on the request's span). */
+  readonly onDecided?: (info: GraphQLResolveInfo, allowed: boolean) => void;
 }
 
 type RuleResult = true | Error | Promise<true | Error>;
@@ -22,8 +22,9 @@ type RuleResult = true | Error | Promise<true | Error>;
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 
 function ruleFor(policy: Policy, name: string, facts: AccessFacts, hooks: PermissionHooks): Rule {
-  const { onDenied, traceCheck } = hooks;
+  const { onDenied, onDecided } = hooks;
   const settle = (decision: Decision, info: GraphQLResolveInfo): true | Error => {
+    onDecided?.(info, !decision);
     if (!decision) return true;
     onDenied?.(`${info.parentType.name}.${info.fieldName}`);
     return decision;
@@ -42,12 +43,7 @@ function ruleFor(policy: Policy, name: string, facts: AccessFacts, hooks: Permis
   };
   // 'no_cache': the token alone decides most fields in a few property reads, cheaper than shield's
   // per-request cache (bench/README.md); what needs the database is read once per request by the facts.
-  return rule(name, { cache: 'no_cache' })(
-    (parent: unknown, args: Record<string, unknown>, context: RequestContext, info: GraphQLResolveInfo) =>
-      traceCheck
-        ? traceCheck(`${info.parentType.name}.${info.fieldName}`, () => check(parent, args, context, info))
-        : check(parent, args, context, info),
-  );
+  return rule(name, { cache: 'no_cache' })(check);
 }
 
 /**

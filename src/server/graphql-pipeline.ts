@@ -50,7 +50,7 @@ export async function graphqlPipeline(
     deps.access,
     {
       onDenied: (field) => metrics.accessDenied(field),
-      ...(tracing && { traceCheck: (field, check) => tracing.tracePermissionCheck(field, check) }),
+      ...(tracing && { onDecided: (info, allowed) => tracing.recordDecision(info, allowed) }),
     },
   );
   const limits = abuseProtection(config.graphql);
