@@ -9,6 +9,7 @@ import {
   trace,
   type Tracer,
 } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -46,9 +47,13 @@ function operationOf(sqlText: string): string {
 }
 
 class OpenTelemetryTracing implements Tracing {
+  /** Recorded requests between their arrival and their response. */
+  private recording = 0;
+
   constructor(
     private readonly sdk: NodeSDK,
     private readonly tracer: Tracer,
+    private readonly contextManager: AsyncLocalStorageContextManager,
   ) {}
 
   /**
@@ -73,6 +78,7 @@ class OpenTelemetryTracing implements Tracing {
       if (span.isRecording()) {
         span.setAttribute('http.request.method', request.method);
         requestSpans.set(request, span);
+        this.recording += 1;
       }
       done();
     });
@@ -86,10 +92,29 @@ class OpenTelemetryTracing implements Tracing {
       if (span) {
         span.setAttribute('http.response.status_code', reply.statusCode);
         if (reply.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-        span.end();
+        this.finish(request, span);
       }
       done();
     });
+    app.addHook('onRequestAbort', (request, done) => {
+      const span = requestSpans.get(request);
+      if (span) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'aborted by the client' });
+        this.finish(request, span);
+      }
+      done();
+    });
+  }
+
+  private finish(request: FastifyRequest, span: Span): void {
+    requestSpans.delete(request);
+    span.end();
+    // Node 20's AsyncLocalStorage makes every promise of the process pay a hook while it is enabled; with
+    // no recorded request in flight nothing reads the context, so it is switched off until the next one
+    // enters (context.with enables it again). At a 1% ratio the hooks were 3% of a profile, paid by the
+    // 99 requests in a hundred that are not recorded.
+    this.recording -= 1;
+    if (this.recording === 0) this.contextManager.disable();
   }
 
   /** A child span per full verification: the outcome or the refusal's reason, never the token. */
@@ -175,8 +200,10 @@ class OpenTelemetryTracing implements Tracing {
  * @param spanProcessors replace the exporter (tests pass an in-memory one)
  */
 export function startTracing(config: TracingConfig, spanProcessors?: SpanProcessor[]): Tracing {
+  const contextManager = new AsyncLocalStorageContextManager();
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
+    contextManager,
     spanProcessors: spanProcessors ?? [
       new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint}/v1/traces` })),
     ],
@@ -185,5 +212,5 @@ export function startTracing(config: TracingConfig, spanProcessors?: SpanProcess
     instrumentations: [],
   });
   sdk.start();
-  return new OpenTelemetryTracing(sdk, trace.getTracer('graphql-jwt-api'));
+  return new OpenTelemetryTracing(sdk, trace.getTracer('graphql-jwt-api'), contextManager);
 }

@@ -2,7 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { LoginDocument, MeDocument, UsersDocument } from '../../clients/typescript/src/index';
+import {
+  LoginDocument,
+  MeDocument,
+  MySessionsDocument,
+  UsersDocument,
+} from '../../clients/typescript/src/index';
 import { startTracing } from '../../src/observability/tracing';
 import { type Tracing } from '../../src/observability/tracing-hooks';
 import { ENGINES } from '../helpers/databases';
@@ -141,6 +146,37 @@ describe.each(ENGINES)('OpenTelemetry traces [%s]', (_engine, database, availabl
     expect(users.children.filter((span) => span.name === 'graphql.permission')).toEqual([]);
     expect(users.root!.attributes['graphql.outcome']).toBe('error');
   });
+
+  (available ? it : it.skip)(
+    'parents each query to its own request when many are recorded at once (the context is switched off only when none is in flight)',
+    async () => {
+      const traceIds = Array.from(
+        { length: 12 },
+        (_, index) => `${'ab'.repeat(14)}${String(index).padStart(4, '0')}`,
+      );
+      for (let trial = 0; trial < 3; trial += 1) {
+        exporter.reset();
+        await Promise.all(
+          traceIds.map((traceId) =>
+            execute(
+              server.app,
+              MySessionsDocument,
+              {},
+              { token: jane, headers: { traceparent: traceparent(traceId) } },
+            ),
+          ),
+        );
+        for (const traceId of traceIds) {
+          const { root, children, spans } = traceOf(traceId);
+          expect(root!.name).toBe('query MySessions');
+          const queries = children.filter((span) => span.attributes['db.system.name']);
+          expect(queries.length).toBeGreaterThan(0);
+          // Nothing of this trace hangs elsewhere: every span is the root or its child.
+          expect(spans.length).toBe(1 + children.length);
+        }
+      }
+    },
+  );
 
   (available ? it : it.skip)('records why a token was refused, and never the token', async () => {
     const traceId = 'aaaabbbbccccddddeeeeffff00003333';
