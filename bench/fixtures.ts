@@ -54,7 +54,15 @@ export const EXPECTED: Record<QueryName, string> = {
 
 /** An HS256 token every server accepts (valid for two hours), signed by this API's own token module. */
 export function benchToken(): string {
-  return createTokenService({
+  return benchTokens(1)[0]!;
+}
+
+/**
+ * `count` distinct tokens of the same caller (each has its own `jti`), so every server answers
+ * `me` alike whichever one a request carries: the workload of many users active at once.
+ */
+export function benchTokens(count: number): string[] {
+  const tokens = createTokenService({
     keyRing: createKeyRing([hmacKey(KEY_ID, SECRET)]),
     issuer: ISSUER,
     audience: AUDIENCE,
@@ -62,7 +70,8 @@ export function benchToken(): string {
     maxTokenTtlSeconds: 7200,
     clockToleranceSeconds: 5,
     trustedTokenMaxTtlSeconds: 86_400,
-  }).issue(CALLER).token;
+  });
+  return Array.from({ length: count }, () => tokens.issue(CALLER).token);
 }
 
 /**
@@ -71,6 +80,9 @@ export function benchToken(): string {
  */
 export function announce(url: string): void {
   process.on('message', (message) => {
+    if (message === 'cpu') process.send?.(process.cpuUsage());
+    // A clean exit, so a server run with --cpu-prof in NODE_OPTIONS writes its profile.
+    if (message === 'exit') process.exit(0);
     if (message !== 'memory') return;
     (globalThis as { gc?: () => void }).gc?.();
     process.send?.(process.memoryUsage());

@@ -11,13 +11,17 @@ export const SERVERS = [
   ['raw', '(5) raw node:http, precomputed (ceiling)'],
   ['api-revoked', '(1r) (1) holding 10 000 live revocations'],
   ['api-metrics', '(1m) (1) with Prometheus metrics on'],
-  ['api-traced', '(1t) (1m) with OpenTelemetry tracing on (OTLP to a local sink)'],
+  ['api-traced', '(1t) (1m) with OpenTelemetry tracing on, every request sampled (OTLP to a local sink)'],
+  ['api-traced-ratio', '(1t1%) (1t) sampling 1% (OTEL_TRACES_SAMPLER=parentbased_traceidratio, 0.01)'],
   ['api-trusted', '(1d) (1) with TRUSTED_DOCUMENTS=only, sent document ids instead of text'],
 ] as const;
 /** Servers whose clients send trusted document ids instead of the text. */
 export const SENDS_IDS: ReadonlySet<string> = new Set(['api-trusted']);
 /** Measured on logins and refreshes only, beside (1). */
-export const ACCOUNT_SERVERS = [['api-no-audit', '(1a) (1) without the audit trail']] as const;
+export const ACCOUNT_SERVERS = [
+  ['api-no-audit', '(1a) (1) without the audit trail'],
+  ['api-postgres', '(1pg) (1) on PostgreSQL 15'],
+] as const;
 /** Measured on WebSocket subscriptions only, beside (1). */
 export const SOCKET_SERVERS = [['ws-bare', '(2ws) bare graphql-ws, same schema, no auth']] as const;
 export type ServerName =
@@ -44,6 +48,8 @@ export interface StartOptions {
   /** A command the server runs under, such as valgrind; the server is not pinned then. */
   readonly wrapper?: readonly string[];
   readonly timeoutMs?: number;
+  /** More environment for the server (the database the PostgreSQL variant uses). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -56,7 +62,7 @@ export function startServer(name: ServerName, options: StartOptions = {}): Promi
   const [program, ...args] = [...prefix, ...command] as [string, ...string[]];
   const child = spawn(program, args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, ...options.env, NODE_ENV: 'production' },
   });
   let errors = '';
   child.stderr!.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2000)));

@@ -1,4 +1,5 @@
 import { type AccountsResult } from './accounts';
+import { type DistinctResult } from './distinct-tokens';
 import { type InstructionCount } from './instructions';
 
 export interface Row {
@@ -33,11 +34,35 @@ export interface Report {
     /** Absent in reports made before metrics and tracing existed. */
     readonly meMetrics?: PairedRatio;
     readonly meTraced?: PairedRatio;
+    readonly meTracedRatio?: PairedRatio;
     readonly meTrusted?: PairedRatio;
   };
   readonly instructions: readonly InstructionCount[] | undefined;
   readonly memory: Record<string, number> | undefined;
   readonly accounts: AccountsResult | undefined;
+  /** Absent in reports made before the many-users workload existed. */
+  readonly distinct?: DistinctResult;
+}
+
+function distinctLines(result: DistinctResult): string[] {
+  const { settings, rows, versusPeer } = result;
+  const of = (server: string, tokens: number) =>
+    rows.find((row) => row.server === server && row.tokens === tokens);
+  const counts = [...new Set(rows.map((row) => row.tokens))];
+  return [
+    '',
+    `Many users at once: \`me\` with N distinct live tokens in rotation (each request the next), ${settings.connections} connections, median of ${settings.rounds} rounds of ${settings.seconds} s; server CPU is the process's user + system time over the requests it answered:`,
+    '',
+    '| tokens in rotation | (1) req/s | (1) CPU µs/request | (1) CPU vs one token | (3′) req/s | (3′) CPU µs/request | (1)/(3′) req/s, paired by round |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...counts.map((tokens) => {
+      const api = of('api', tokens);
+      const peer = of('standalone-key-object', tokens);
+      const one = of('api', counts[0]!);
+      const paired = versusPeer[tokens];
+      return `| ${tokens} | ${api?.requestsPerSecond} | ${api?.cpuMicroseconds} | ${api && one ? fixed(api.cpuMicroseconds / one.cpuMicroseconds) : ''} | ${peer?.requestsPerSecond} | ${peer?.cpuMicroseconds} | ${paired ? `${fixed(paired.median)} (${range(paired.rounds)})` : ''} |`;
+    }),
+  ];
 }
 
 const fixed = (value: number, digits = 3) => value.toFixed(digits);
@@ -77,8 +102,15 @@ function instructionLines(counts: readonly InstructionCount[]): string[] {
   if (api && traced)
     lines.push(
       '',
-      `(1t)/(1) in instructions on me, metrics and tracing on against both off: ${fixed(traced.perRequest / api.perRequest)} ` +
+      `(1t)/(1) in instructions on me, metrics and tracing on (every request sampled) against both off: ${fixed(traced.perRequest / api.perRequest)} ` +
         `(${traced.perRequest} against ${api.perRequest}).`,
+    );
+  const sampled = of('api-traced-ratio');
+  if (api && sampled)
+    lines.push(
+      '',
+      `(1t1%)/(1) in instructions on me, metrics and tracing on sampling 1% against both off: ${fixed(sampled.perRequest / api.perRequest)} ` +
+        `(${sampled.perRequest} against ${api.perRequest}).`,
     );
   if (api && revoked)
     lines.push(
@@ -119,7 +151,8 @@ export function markdown(report: Report): string {
   ];
   for (const [ratio, what] of [
     [ratios.meMetrics, '(1m)/(1) on me, metrics on against off'],
-    [ratios.meTraced, '(1t)/(1) on me, metrics and tracing on against both off'],
+    [ratios.meTraced, '(1t)/(1) on me, metrics and tracing on (every request sampled) against both off'],
+    [ratios.meTracedRatio, '(1t1%)/(1) on me, metrics and tracing on sampling 1% against both off'],
     [ratios.meTrusted, '(1d)/(1) on me, a trusted document id against the text'],
   ] as const) {
     if (ratio && !Number.isNaN(ratio.median))
@@ -144,7 +177,19 @@ export function markdown(report: Report): string {
       `(1)/(1a), with the audit trail over without, paired by round: login ${fixed(accountRatios.login.median)} (${range(accountRatios.login.rounds)}), ` +
         `refresh ${fixed(accountRatios.refresh.median)} (${range(accountRatios.refresh.rounds)}).`,
     );
+    if (report.accounts.engines)
+      lines.push(
+        '',
+        `The same on each engine, (1) on SQLite and (1pg) on PostgreSQL 15, measured alternately (median of ${settings.rounds} rounds of ${settings.seconds} s):`,
+        '',
+        '| engine | operation | clients | per second |',
+        '| --- | --- | ---: | ---: |',
+        ...report.accounts.engines.map(
+          (row) => `| ${row.engine} | ${row.operation} | ${row.clients} | ${row.perSecond} |`,
+        ),
+      );
   }
+  if (report.distinct) lines.push(...distinctLines(report.distinct));
   if (report.memory) {
     const m = report.memory;
     lines.push(

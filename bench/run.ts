@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { type AccountsResult, measureAccounts } from './accounts';
 import { barChart } from './chart';
 import { benchToken, EXPECTED, QUERIES, type QueryName } from './fixtures';
+import { type DistinctResult, measureDistinctTokens } from './distinct-tokens';
 import { countInstructions, hasCallgrind, type InstructionCount } from './instructions';
 import { load, median, request, type Sample } from './load';
 import { memoryOf, PINNED, type Running, SENDS_IDS, SERVERS, startServer } from './processes';
@@ -16,8 +17,8 @@ import { markdown, type PairedRatio, type Report } from './report';
  * per request of (1) and (2) under callgrind, and watches (1)'s memory under a long load. Settings:
  * BENCH_DURATION (s per measurement, default 3), BENCH_ROUNDS (9), BENCH_CONNECTIONS (32),
  * BENCH_MEMORY_SECONDS (60; 0 skips the memory run), BENCH_INSTRUCTIONS (1; 0 skips the count),
- * BENCH_ACCOUNTS (1; 0 skips logins and refreshes with and without the audit trail), BENCH_SERVERS (a
- * subset such as "api,bare").
+ * BENCH_ACCOUNTS (1; 0 skips logins and refreshes with and without the audit trail), BENCH_DISTINCT (1; 0
+ * skips the many-users workload), BENCH_SERVERS (a subset such as "api,bare").
  */
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 3);
@@ -26,6 +27,7 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const MEMORY_SECONDS = Number(process.env.BENCH_MEMORY_SECONDS ?? 60);
 const INSTRUCTIONS = process.env.BENCH_INSTRUCTIONS !== '0';
 const ACCOUNTS = process.env.BENCH_ACCOUNTS !== '0';
+const DISTINCT = process.env.BENCH_DISTINCT !== '0';
 /** A comma-separated subset, for quick comparisons while optimising; the published report needs them all. */
 const ONLY = process.env.BENCH_SERVERS?.split(',');
 const ROOT = join(__dirname, '..', '..');
@@ -159,7 +161,7 @@ async function main(): Promise<void> {
   // After the throughput runs, with their servers gone: a server under valgrind would slow the others.
   let instructions: InstructionCount[] | undefined;
   const counted = (
-    ['api', 'bare', 'api-revoked', 'api-metrics', 'api-traced', 'api-trusted'] as const
+    ['api', 'bare', 'api-revoked', 'api-metrics', 'api-traced', 'api-traced-ratio', 'api-trusted'] as const
   ).filter((name) => !ONLY || ONLY.includes(name));
   if (INSTRUCTIONS && counted.length > 0) {
     if (hasCallgrind()) {
@@ -172,6 +174,15 @@ async function main(): Promise<void> {
         maxBlocks: 30,
       });
     } else process.stderr.write('valgrind is not installed: no instruction count\n');
+  }
+
+  let distinct: DistinctResult | undefined;
+  if (DISTINCT && (!ONLY || ONLY.includes('distinct'))) {
+    distinct = await measureDistinctTokens({
+      rounds: Math.max(3, Math.ceil(ROUNDS / 2)),
+      seconds: DURATION,
+      connections: 20,
+    });
   }
 
   let accounts: AccountsResult | undefined;
@@ -205,11 +216,13 @@ async function main(): Promise<void> {
       meRevoked: pairedRatio(samples, 'me', 'api-revoked', 'api'),
       meMetrics: pairedRatio(samples, 'me', 'api-metrics', 'api'),
       meTraced: pairedRatio(samples, 'me', 'api-traced', 'api'),
+      meTracedRatio: pairedRatio(samples, 'me', 'api-traced-ratio', 'api'),
       meTrusted: pairedRatio(samples, 'me', 'api-trusted', 'api'),
     },
     instructions,
     memory,
     accounts,
+    distinct,
   };
   if (ONLY) {
     process.stdout.write(markdown(report));

@@ -34,6 +34,8 @@ function benchConfig(options: SeedOptions): Config {
     DATABASE_URL: `sqlite:${join(dataDir, 'api.sqlite')}`,
     PASSWORD_SCRYPT_LOG2N: '14',
     LOGIN_MAX_ATTEMPTS_PER_IP: '1000000000',
+    LOGIN_MAX_FAILURES_PER_IP: '1000000000',
+    LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP: '1000000000',
     // The socket benchmark opens 2 000 sockets of one user from one address.
     WS_MAX_SOCKETS_PER_USER: '10000',
     WS_MAX_SOCKETS_PER_ADDRESS: '10000',

@@ -1,0 +1,134 @@
+import { type ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
+import { benchTokens, QUERIES } from './fixtures';
+import { median, request } from './load';
+import { type Running, type ServerName, startServer } from './processes';
+
+/*
+ * Many users at once: `me` with N distinct live tokens in rotation (each request carries the next one), for
+ * this API (1) and for Apollo's documented pattern with jsonwebtoken (3′, the secret as a KeyObject), which
+ * verifies every token and remembers none. For each N the two servers are measured alternately over rounds,
+ * and each sample also reads the server process's CPU time (user + system, from the process itself over
+ * IPC) per request answered: what a request costs the server, whatever the load generator manages.
+ *
+ * The rotation goes on across warm-up and rounds, so a cache sees the workload's steady state: with N above
+ * what it holds, a token comes back only after N others.
+ */
+
+export const DISTINCT_SERVERS = ['api', 'standalone-key-object'] as const satisfies readonly ServerName[];
+export const DISTINCT_COUNTS = [1, 1_000, 10_000, 100_000] as const;
+
+export interface DistinctSettings {
+  readonly rounds: number;
+  readonly seconds: number;
+  readonly connections: number;
+}
+
+export interface DistinctRow {
+  readonly server: string;
+  readonly tokens: number;
+  readonly requestsPerSecond: number;
+  /** Server CPU time per answered request, in microseconds. */
+  readonly cpuMicroseconds: number;
+}
+
+export interface DistinctResult {
+  readonly settings: DistinctSettings;
+  readonly rows: readonly DistinctRow[];
+  /** (1)/(3′) throughput at each N, paired by round: median and the rounds. */
+  readonly versusPeer: Record<number, { median: number; rounds: number[] }>;
+}
+
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (usage) => {
+      const { user, system } = usage as NodeJS.CpuUsage;
+      resolve(user + system);
+    });
+    child.send('cpu');
+  });
+}
+
+/** A load that sends the tokens in turn, continuing where the previous load of this rotation stopped. */
+class Rotation {
+  private next = 0;
+  constructor(private readonly tokens: readonly string[]) {}
+
+  async load(server: Running, seconds: number, connections: number) {
+    const base = request(this.tokens[0]!, QUERIES.me);
+    const cpuBefore = await cpuOf(server.child);
+    const result = await autocannon({
+      url: server.url,
+      ...base,
+      connections,
+      duration: seconds,
+      timeout: 60,
+      requests: [
+        {
+          setupRequest: (sent: autocannon.Request) => {
+            const token = this.tokens[this.next]!;
+            this.next = (this.next + 1) % this.tokens.length;
+            return { ...sent, headers: { ...base.headers, authorization: `Bearer ${token}` } };
+          },
+        },
+      ],
+    });
+    const cpu = (await cpuOf(server.child)) - cpuBefore;
+    if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)
+      throw new Error(
+        `${server.name}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`,
+      );
+    return { requestsPerSecond: result['2xx'] / result.duration, cpuMicroseconds: cpu / result['2xx'] };
+  }
+}
+
+export async function measureDistinctTokens(settings: DistinctSettings): Promise<DistinctResult> {
+  const all = benchTokens(Math.max(...DISTINCT_COUNTS));
+  const rows: DistinctRow[] = [];
+  const versusPeer: DistinctResult['versusPeer'] = {};
+  for (const count of DISTINCT_COUNTS) {
+    // Fresh processes per N: what one N left in a cache or heap does not carry over to the next.
+    const running = await Promise.all(DISTINCT_SERVERS.map((name) => startServer(name)));
+    try {
+      const rotations = running.map(() => new Rotation(all.slice(0, count)));
+      // Twice round the rotation where that is short, so a cache reaches its steady state; at least 5 s.
+      for (const [index, server] of running.entries())
+        await rotations[index]!.load(
+          server,
+          Math.min(15, Math.max(5, (2 * count) / 3000)),
+          settings.connections,
+        );
+      const samples = running.map(() => [] as { requestsPerSecond: number; cpuMicroseconds: number }[]);
+      for (let round = 1; round <= settings.rounds; round += 1) {
+        const order = round % 2 === 0 ? [1, 0] : [0, 1];
+        for (const index of order) {
+          const sample = await rotations[index]!.load(
+            running[index]!,
+            settings.seconds,
+            settings.connections,
+          );
+          samples[index]!.push(sample);
+          process.stderr.write(
+            `distinct ${count} round ${round} ${running[index]!.name}: ${Math.round(sample.requestsPerSecond)} req/s, ${sample.cpuMicroseconds.toFixed(1)} µs CPU\n`,
+          );
+        }
+      }
+      for (const [index, server] of running.entries()) {
+        rows.push({
+          server: server.name,
+          tokens: count,
+          requestsPerSecond: Math.round(median(samples[index]!.map((sample) => sample.requestsPerSecond))),
+          cpuMicroseconds:
+            Math.round(median(samples[index]!.map((sample) => sample.cpuMicroseconds)) * 10) / 10,
+        });
+      }
+      const rounds = samples[0]!.map(
+        (sample, round) => sample.requestsPerSecond / samples[1]![round]!.requestsPerSecond,
+      );
+      versusPeer[count] = { median: median(rounds), rounds };
+    } finally {
+      for (const server of running) server.child.kill('SIGKILL');
+    }
+  }
+  return { settings, rows, versusPeer };
+}
