@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { startTracing } from '../../src/observability/tracing';
-import { announce } from '../fixtures';
+import { parseConfig } from '../../src/config';
+import { announce, SECRET } from '../fixtures';
 import { seededApi } from '../seed';
 
 /**
@@ -25,15 +26,18 @@ async function startSink(): Promise<string> {
  * (1t) (1) with metrics and OpenTelemetry tracing on, every span batched to a local OTLP endpoint; `sampler`
  * sets the standard variables first, as an operator would (api-traced-ratio.ts).
  */
-export async function serveTraced(sampler?: { name: string; arg: string }): Promise<void> {
-  if (sampler) {
-    process.env.OTEL_TRACES_SAMPLER = sampler.name;
-    process.env.OTEL_TRACES_SAMPLER_ARG = sampler.arg;
-  }
+export async function serveTraced(sampler: Record<string, string> = {}): Promise<void> {
   const otlpEndpoint = await startSink();
-  const tracing = startTracing({ otlpEndpoint, serviceName: 'graphql-jwt-api-bench' });
+  // Configured as an operator would: the standard variables, read by the API's configuration.
+  const env = {
+    METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef',
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+    ...sampler,
+  };
+  const { observability } = parseConfig({ NODE_ENV: 'production', SIGNING_KEY: SECRET, ...env });
+  const tracing = startTracing({ ...observability.tracing, serviceName: 'graphql-jwt-api-bench' });
   const { app } = await seededApi({
-    env: { METRICS_TOKEN: 'bench-metrics-token-0123456789abcdef', OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint },
+    env,
     tracing,
   });
   announce(`${await app.listen({ host: '127.0.0.1', port: 0 })}/graphql`);

@@ -17,10 +17,24 @@ export interface MetricsConfig {
   readonly operationNames: readonly string[];
 }
 
+/** The standard samplers of OTEL_TRACES_SAMPLER that the SDK ships (remote samplers need services we do not run). */
+export const TRACES_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+
 export interface TracingConfig {
   /** Off (and nothing is loaded) when undefined. */
   readonly otlpEndpoint: string | undefined;
   readonly serviceName: string;
+  /** OTEL_TRACES_SAMPLER: which requests are recorded; the parent-based ones follow a caller's decision. */
+  readonly sampler: (typeof TRACES_SAMPLERS)[number];
+  /** OTEL_TRACES_SAMPLER_ARG: the ratio of the traceidratio samplers, 0 to 1. */
+  readonly samplerRatio: number;
 }
 
 export interface ObservabilityConfig {
@@ -45,8 +59,10 @@ const operationNameList = z.string().transform((value, ctx) => {
 const MIN_METRICS_TOKEN_LENGTH = 32;
 
 /**
- * METRICS_PORT, METRICS_HOST, METRICS_TOKEN, METRICS_OPERATION_NAMES, OTEL_EXPORTER_OTLP_ENDPOINT and
- * OTEL_SERVICE_NAME. Metrics are never public by default: without a port or a token they are off.
+ * METRICS_PORT, METRICS_HOST, METRICS_TOKEN, METRICS_OPERATION_NAMES, OTEL_EXPORTER_OTLP_ENDPOINT,
+ * OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG. Metrics are never public by default:
+ * without a port or a token they are off. The sampler variables are the standard ones, read here so that
+ * a mistyped value stops the start instead of the SDK's falling back to sampling everything.
  */
 export function readObservability(env: EnvReader, host: string): ObservabilityConfig {
   const port = env.read<number | undefined>(
@@ -78,6 +94,8 @@ export function readObservability(env: EnvReader, host: string): ObservabilityCo
     tracing: {
       otlpEndpoint: otlpEndpoint?.replace(/\/+$/, ''),
       serviceName: env.read('OTEL_SERVICE_NAME', nonEmpty, PACKAGE_NAME),
+      sampler: env.read('OTEL_TRACES_SAMPLER', z.enum(TRACES_SAMPLERS), 'parentbased_always_on'),
+      samplerRatio: env.read('OTEL_TRACES_SAMPLER_ARG', z.coerce.number().min(0).max(1), 1),
     },
   };
 }

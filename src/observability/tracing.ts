@@ -12,7 +12,15 @@ import {
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { NodeSDK } from '@opentelemetry/sdk-node';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  AlwaysOffSampler,
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  type Sampler,
+  type SpanProcessor,
+  TraceIdRatioBasedSampler,
+} from '@opentelemetry/sdk-trace-base';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { type GraphQLResolveInfo } from 'graphql';
 import { type LogEvent } from 'kysely';
@@ -194,6 +202,16 @@ class OpenTelemetryTracing implements Tracing {
   }
 }
 
+/** OTEL_TRACES_SAMPLER's sampler, as the SDK would build it from the same variables. */
+function samplerFor({ sampler, samplerRatio }: TracingConfig): Sampler {
+  const root = sampler.endsWith('traceidratio')
+    ? new TraceIdRatioBasedSampler(samplerRatio)
+    : sampler.endsWith('always_off')
+      ? new AlwaysOffSampler()
+      : new AlwaysOnSampler();
+  return sampler.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
+}
+
 /**
  * Starts the OpenTelemetry SDK: spans are batched to `<endpoint>/v1/traces` over OTLP/HTTP (protobuf),
  * contexts follow async calls, and W3C trace context is read from callers.
@@ -204,11 +222,11 @@ export function startTracing(config: TracingConfig, spanProcessors?: SpanProcess
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
     contextManager,
+    sampler: samplerFor(config),
     spanProcessors: spanProcessors ?? [
       new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint}/v1/traces` })),
     ],
-    // Only the spans above: request, token and query are what this API has to say. The sampler is the
-    // SDK's, from OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG (default: parentbased_always_on).
+    // Only the spans above: request, token and query are what this API has to say.
     instrumentations: [],
   });
   sdk.start();

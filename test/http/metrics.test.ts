@@ -219,6 +219,9 @@ describe('metrics configuration', () => {
     [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN: must be at least 32 characters/],
     [{ METRICS_PORT: 'nine' }, /METRICS_PORT/],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector' }, /OTEL_EXPORTER_OTLP_ENDPOINT/],
+    // The SDK would fall back to sampling every request; a mistyped sampler stops the start instead.
+    [{ OTEL_TRACES_SAMPLER: 'parentbased_traceidration' }, /OTEL_TRACES_SAMPLER/],
+    [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, /OTEL_TRACES_SAMPLER_ARG/],
     [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL/],
   ])('refuses %j at startup', async (env, problem) => {
     await expect(startTestServer({ env })).rejects.toThrow(problem);

@@ -23,7 +23,8 @@ const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
 
 beforeAll(() => {
-  tracing = startTracing({ otlpEndpoint: 'http://127.0.0.1:4318', serviceName: 'graphql-jwt-api-test' }, [
+  const config = { otlpEndpoint: 'http://127.0.0.1:4318', serviceName: 'graphql-jwt-api-test' };
+  tracing = startTracing({ ...config, sampler: 'parentbased_always_on', samplerRatio: 1 }, [
     new SimpleSpanProcessor(exporter),
   ]);
 });

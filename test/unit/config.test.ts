@@ -92,7 +92,12 @@ describe('parseConfig', () => {
           token: undefined,
           operationNames: [],
         },
-        tracing: { otlpEndpoint: undefined, serviceName: 'graphql-jwt-api' },
+        tracing: {
+          otlpEndpoint: undefined,
+          serviceName: 'graphql-jwt-api',
+          sampler: 'parentbased_always_on',
+          samplerRatio: 1,
+        },
       },
       authorization: {
         scopeHierarchy: {},
