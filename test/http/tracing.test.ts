@@ -229,23 +229,28 @@ it('loads no OpenTelemetry module (nor prom-client) when tracing and metrics are
   expect(JSON.parse(result.stdout || result.stderr)).toEqual({ status: 200, loaded: [] });
 });
 
+/** A local OTLP collector that keeps what it is sent. */
+async function startCollector() {
+  const received: Array<{ path: string; type: string | undefined; body: Buffer }> = [];
+  const collector = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({
+        path: request.url!,
+        type: request.headers['content-type'],
+        body: Buffer.concat(chunks),
+      });
+      response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
+    });
+  });
+  await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+  return { received, port: (collector.address() as AddressInfo).port, collector };
+}
+
 describe('OTEL_EXPORTER_OTLP_ENDPOINT, as a process', () => {
   it('sends its spans to the collector over OTLP/HTTP, and flushes them on SIGTERM', async () => {
-    const received: Array<{ path: string; type: string | undefined; body: Buffer }> = [];
-    const collector = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        received.push({
-          path: request.url!,
-          type: request.headers['content-type'],
-          body: Buffer.concat(chunks),
-        });
-        response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-      });
-    });
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    const { port } = collector.address() as AddressInfo;
+    const { received, port, collector } = await startCollector();
     try {
       const server = await startServerProcess(
         freshEnv({
@@ -274,17 +279,7 @@ describe('OTEL_EXPORTER_OTLP_ENDPOINT, as a process', () => {
   });
 
   it('honours OTEL_TRACES_SAMPLER: at a ratio of 0 only a caller’s sampled trace is recorded', async () => {
-    const received: Buffer[] = [];
-    const collector = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        received.push(Buffer.concat(chunks));
-        response.writeHead(200, { 'content-type': 'application/x-protobuf' }).end();
-      });
-    });
-    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    const { port } = collector.address() as AddressInfo;
+    const { received, port, collector } = await startCollector();
     try {
       const server = await startServerProcess(
         freshEnv({
@@ -305,7 +300,7 @@ describe('OTEL_EXPORTER_OTLP_ENDPOINT, as a process', () => {
       expect((await send('query Followed { __typename }', { traceparent: traceparent() })).status).toBe(200);
       server.child.kill('SIGTERM');
       expect(await server.exited).toBe(0);
-      const body = Buffer.concat(received);
+      const body = Buffer.concat(received.map((request) => request.body));
       expect(body.includes('query Followed')).toBe(true);
       expect(body.includes(Buffer.from(TRACE_ID, 'hex'))).toBe(true);
       expect(body.includes('Unsampled')).toBe(false);
