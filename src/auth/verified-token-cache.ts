@@ -17,14 +17,14 @@ const KEY_LENGTH = 32;
  */
 const ENTRY_OVERHEAD_BYTES = 400;
 /** The memory the cache may hold, counted as each token's length plus the overhead above: about 10 000 tokens. */
-export const DEFAULT_CACHE_BYTES = 8 * 2 ** 20;
+const DEFAULT_CACHE_BYTES = 8 * 2 ** 20;
 /**
  * A token is remembered when it comes back within this many to twice this many tokens that were not: about
  * as many as the cache holds, so a rotation that fits is admitted on its second turn and a longer one never.
  */
 const DOORKEEPER_GENERATION = 10_000;
 
-export interface CacheEntry {
+interface CacheEntry {
   /** The whole token: the request's own string, kept by reference. */
   readonly text: string;
   readonly token: VerifiedToken;
@@ -69,7 +69,7 @@ export class VerifiedTokenCache {
     this.ring = new Array<Stored | undefined>(Math.ceil(budgetBytes / ENTRY_OVERHEAD_BYTES)).fill(undefined);
   }
 
-  /** How many tokens are remembered (for tests and the benchmark). */
+  /** How many tokens are remembered (the unit tests read it). */
   get size(): number {
     return this.entries.size;
   }
