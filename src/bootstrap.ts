@@ -102,10 +102,10 @@ export function buildRuntime(
  * prom-client is not even loaded.
  */
 export async function metricsFor(config: Config): Promise<PrometheusMetrics | undefined> {
-  const { enabled, operationNames } = config.observability.metrics;
+  const { enabled, operationNames, clients } = config.observability.metrics;
   if (!enabled) return undefined;
   const { PrometheusMetrics } = await import('./observability/prometheus-metrics');
-  return new PrometheusMetrics({ operationNames });
+  return new PrometheusMetrics({ operationNames, clients });
 }
 
 /**

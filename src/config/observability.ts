@@ -15,6 +15,11 @@ export interface MetricsConfig {
    * trusted documents); any other name is counted as `other`.
    */
   readonly operationNames: readonly string[];
+  /**
+   * METRICS_CLIENTS: the client names (`apollographql-client-name`), and `name@version` pairs, that get a
+   * label value of their own; any other name or version is counted as `other`.
+   */
+  readonly clients: readonly string[];
 }
 
 /** The standard samplers of OTEL_TRACES_SAMPLER that the SDK ships (remote samplers need services we do not run). */
@@ -55,11 +60,27 @@ const operationNameList = z.string().transform((value, ctx) => {
   return names;
 });
 
+/**
+ * Client names, each alone or as `name@version` (split at the last `@`, so `@scope/app@1.2` works): at most a
+ * thousand entries of printable characters without commas, each at most 100 long.
+ */
+const clientList = z.string().transform((value, ctx) => {
+  const entries = commaList(value);
+  if (entries.length > 1000 || !entries.every((entry) => /^[\x21-\x2b\x2d-\x7e]{1,100}$/.test(entry))) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected at most 1000 comma-separated client names or name@version',
+    });
+    return z.NEVER;
+  }
+  return entries;
+});
+
 /** Shorter tokens can be guessed; the same floor as an HS256 signing secret. */
 const MIN_METRICS_TOKEN_LENGTH = 32;
 
 /**
- * METRICS_PORT, METRICS_HOST, METRICS_TOKEN, METRICS_OPERATION_NAMES, OTEL_EXPORTER_OTLP_ENDPOINT,
+ * METRICS_PORT, METRICS_HOST, METRICS_TOKEN, METRICS_OPERATION_NAMES, METRICS_CLIENTS, OTEL_EXPORTER_OTLP_ENDPOINT,
  * OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG. Metrics are never public by default:
  * without a port or a token they are off. The sampler variables are the standard ones, read here so that
  * a mistyped value stops the start instead of the SDK's falling back to sampling everything.
@@ -90,6 +111,7 @@ export function readObservability(env: EnvReader, host: string): ObservabilityCo
       host: env.read('METRICS_HOST', nonEmpty, host),
       token,
       operationNames: env.read('METRICS_OPERATION_NAMES', operationNameList, []),
+      clients: env.read('METRICS_CLIENTS', clientList, []),
     },
     tracing: {
       otlpEndpoint: otlpEndpoint?.replace(/\/+$/, ''),

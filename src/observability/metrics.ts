@@ -1,6 +1,7 @@
 import { type DocumentNode } from 'graphql';
 import { type Pool } from 'pg';
 import { type AuthFailureReason } from '../errors';
+import { type ClientIdentity } from './client-awareness';
 
 export type RequestOutcome = 'ok' | 'partial' | 'error';
 
@@ -11,8 +12,16 @@ export type RequestOutcome = 'ok' | 'partial' | 'error';
 export interface Metrics {
   /** The operations of these documents (the trusted ones) get a series of their own, by name. */
   nameOperations(documents: Iterable<DocumentNode>): void;
-  /** A GraphQL request answered; `operation` is null for an anonymous or unparsable operation. */
-  graphqlRequest(operation: string | null, outcome: RequestOutcome, seconds: number): void;
+  /**
+   * A GraphQL request answered; `operation` is null for an anonymous or unparsable operation, `client` is
+   * what its client headers say.
+   */
+  graphqlRequest(
+    operation: string | null,
+    client: ClientIdentity,
+    outcome: RequestOutcome,
+    seconds: number,
+  ): void;
   authFailure(reason: AuthFailureReason): void;
   /** The permission map refused `field` (`Type.field`) to the caller. */
   accessDenied(field: string): void;

@@ -2,6 +2,7 @@ import { type Pool } from 'pg';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { type AuthFailureReason } from '../errors';
 import { type DocumentNode } from 'graphql';
+import { type ClientIdentity, ClientLabels } from './client-awareness';
 import { OperationLabels } from './operation-labels';
 import { type Metrics, type RequestOutcome } from './metrics';
 
@@ -22,8 +23,12 @@ const OUTCOMES: readonly RequestOutcome[] = ['ok', 'partial', 'error'];
 export class PrometheusMetrics implements Metrics {
   readonly registry = new Registry();
   private readonly operationNames: OperationLabels;
-  private readonly requests: Histogram<'operation' | 'outcome'>;
-  /** Per operation label, the three outcome series: a request then costs one map lookup, not a label hash. */
+  private readonly clients: ClientLabels;
+  private readonly requests: Histogram<'operation' | 'client_name' | 'client_version' | 'outcome'>;
+  /**
+   * Per operation and client label values, the three outcome series: a request then costs one map lookup,
+   * not a label hash.
+   */
   private readonly requestSeries = new Map<
     string,
     Record<RequestOutcome, { observe(value: number): void }>
@@ -37,15 +42,16 @@ export class PrometheusMetrics implements Metrics {
   private readonly databaseErrors: Counter;
   private readonly jwksFetches: Counter<'issuer' | 'outcome'>;
 
-  constructor(options: { readonly operationNames: readonly string[] }) {
+  constructor(options: { readonly operationNames: readonly string[]; readonly clients: readonly string[] }) {
     const registers = [this.registry];
     this.operationNames = new OperationLabels(options.operationNames);
+    this.clients = new ClientLabels(options.clients);
     // Event-loop lag (nodejs_eventloop_lag_*), heap, GC and process CPU/memory, from prom-client.
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Histogram({
       name: 'graphql_request_duration_seconds',
-      help: 'GraphQL requests answered, by operation name and outcome (ok, partial, error), and their duration',
-      labelNames: ['operation', 'outcome'],
+      help: 'GraphQL requests answered, by operation name, client name and version, and outcome (ok, partial, error), and their duration',
+      labelNames: ['operation', 'client_name', 'client_version', 'outcome'],
       buckets: DURATION_BUCKETS,
       registers,
     });
@@ -132,13 +138,21 @@ export class PrometheusMetrics implements Metrics {
     this.operationNames.learn(documents);
   }
 
-  graphqlRequest(operation: string | null, outcome: RequestOutcome, seconds: number): void {
+  graphqlRequest(
+    operation: string | null,
+    client: ClientIdentity,
+    outcome: RequestOutcome,
+    seconds: number,
+  ): void {
     const label = operation === null ? 'anonymous' : this.operationNames.valueOf(operation);
-    let series = this.requestSeries.get(label);
+    const [name, version] = this.clients.valuesOf(client);
+    // Label values hold no newline (operation names are GraphQL names, clients come from METRICS_CLIENTS).
+    const key = `${label}\n${name}\n${version}`;
+    let series = this.requestSeries.get(key);
     if (!series) {
-      const [ok, partial, error] = OUTCOMES.map((value) => this.requests.labels(label, value));
+      const [ok, partial, error] = OUTCOMES.map((value) => this.requests.labels(label, name, version, value));
       series = { ok: ok!, partial: partial!, error: error! };
-      this.requestSeries.set(label, series);
+      this.requestSeries.set(key, series);
     }
     series[outcome].observe(seconds);
   }

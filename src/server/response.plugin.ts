@@ -1,6 +1,7 @@
 import { type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
 import { type Logger } from 'pino';
 import { type RequestContext } from '../request-context';
+import { clientOf } from '../observability/client-awareness';
 import { type Metrics } from '../observability/metrics';
 import { type Tracing } from '../observability/tracing-hooks';
 import { requestLog, requestOutcome } from './request-log';
@@ -39,6 +40,7 @@ export function responsePlugin(
       const outcome = requestOutcome(context.response);
       metrics.graphqlRequest(
         operationName,
+        clientOf(context.request.http?.headers),
         outcome,
         (performance.now() - context.contextValue.startedAt) / 1000,
       );

@@ -60,6 +60,7 @@ describe.each(ENGINES)('Prometheus metrics [%s]', (engine, database, available) 
       env: {
         METRICS_TOKEN,
         METRICS_OPERATION_NAMES: 'NightlyReport,Probe3',
+        METRICS_CLIENTS: 'web,ios-app@4.2.0,ios-app@4.3.0,@acme/console@1.0',
         LOGIN_MAX_FAILURES_PER_USERNAME_AND_IP: '2',
         TRUSTED_ISSUERS: JSON.stringify([
           { issuer: IDP, audience: 'graphql-jwt-api', algorithms: ['ES256'], jwksUri: idp.url },
@@ -111,8 +112,14 @@ describe.each(ENGINES)('Prometheus metrics [%s]', (engine, database, available) 
 
     const after = await read();
     expect({
-      okMe: delta(after, 'graphql_request_duration_seconds_count{operation="Me",outcome="ok"}'),
-      deniedUsers: delta(after, 'graphql_request_duration_seconds_count{operation="Users",outcome="error"}'),
+      okMe: delta(
+        after,
+        'graphql_request_duration_seconds_count{operation="Me",client_name="none",client_version="none",outcome="ok"}',
+      ),
+      deniedUsers: delta(
+        after,
+        'graphql_request_duration_seconds_count{operation="Users",client_name="none",client_version="none",outcome="error"}',
+      ),
       misses: delta(after, 'token_cache_lookups_total{result="miss"}'),
       hits: delta(after, 'token_cache_lookups_total{result="hit"}'),
       invalid: delta(after, 'auth_failures_total{reason="TOKEN_INVALID"}'),
@@ -164,15 +171,81 @@ describe.each(ENGINES)('Prometheus metrics [%s]', (engine, database, available) 
         expect.objectContaining(new Set(['other', 'Probe3', 'NightlyReport', 'Me', 'Permissions'])),
       );
       expect(text).toMatch(
-        /^graphql_request_duration_seconds_count\{operation="other",outcome="ok"\} (\d+)/m,
+        /^graphql_request_duration_seconds_count\{operation="other",client_name="none",client_version="none",outcome="ok"\} (\d+)/m,
       );
       const other = Number(
-        /^graphql_request_duration_seconds_count\{operation="other",outcome="ok"\} (\d+)/m.exec(text)![1],
+        /^graphql_request_duration_seconds_count\{operation="other",client_name="none",client_version="none",outcome="ok"\} (\d+)/m.exec(
+          text,
+        )![1],
       );
       expect(other).toBeGreaterThanOrEqual(150);
       for (const secret of [session.accessToken, session.refreshToken, idpToken, 'jane', 'ext|1', PASSWORD]) {
         expect(text).not.toContain(secret);
       }
+    },
+  );
+
+  (available ? it : it.skip)(
+    'labels requests by the client headers Apollo SDKs send, with series only for listed names and versions',
+    async () => {
+      const asClient = (name?: string, version?: string) =>
+        execute(
+          server.app,
+          MeDocument,
+          {},
+          {
+            // The IdP's token: the session's was revoked by the reuse detected above.
+            token: idpToken,
+            headers: {
+              ...(name !== undefined && { 'apollographql-client-name': name }),
+              ...(version !== undefined && { 'apollographql-client-version': version }),
+            },
+          },
+        );
+      const before = await read();
+      await asClient('ios-app', '4.2.0');
+      await asClient('ios-app', '4.2.0');
+      await asClient('ios-app', '4.3.0');
+      await asClient('ios-app', '9.9.9-forged');
+      expect((await asClient('ios-app', '9.9.9-forged')).status).toBe(200);
+      await asClient('ios-app');
+      await asClient('web', '2026.12.1');
+      await asClient('@acme/console', '1.0');
+      // 60 callers minting a name or a version each: counted, but under `other`.
+      for (let n = 1; n <= 30; n += 1) await asClient(`minted-${n}`, `${n}.0`);
+      for (let n = 1; n <= 30; n += 1) await asClient('ios-app', `4.${n}.${n}`);
+      await asClient(undefined, '1.0');
+      const text = (await scrape()).body;
+      const after = samples(text);
+      const count = (name: string, version: string) =>
+        (after.get(
+          `graphql_request_duration_seconds_count{operation="Me",client_name="${name}",client_version="${version}",outcome="ok"}`,
+        ) ?? 0) -
+        (before.get(
+          `graphql_request_duration_seconds_count{operation="Me",client_name="${name}",client_version="${version}",outcome="ok"}`,
+        ) ?? 0);
+      expect({
+        ios42: count('ios-app', '4.2.0'),
+        ios43: count('ios-app', '4.3.0'),
+        iosOther: count('ios-app', 'other'),
+        iosNone: count('ios-app', 'none'),
+        webOther: count('web', 'other'),
+        console: count('@acme/console', '1.0'),
+        other: count('other', 'other'),
+      }).toEqual({ ios42: 2, ios43: 1, iosOther: 32, iosNone: 1, webOther: 1, console: 1, other: 31 });
+      const labels = new Set(
+        [...text.matchAll(/client_name="([^"]*)",client_version="([^"]*)"/g)].map((m) => `${m[1]}@${m[2]}`),
+      );
+      expect([...labels].sort()).toEqual([
+        '@acme/console@1.0',
+        'ios-app@4.2.0',
+        'ios-app@4.3.0',
+        'ios-app@none',
+        'ios-app@other',
+        'none@none',
+        'other@other',
+        'web@other',
+      ]);
     },
   );
 });
@@ -208,7 +281,7 @@ describe('metrics configuration', () => {
       const scraped = await fetch(metricsUrl);
       expect(scraped.status).toBe(200);
       expect(await scraped.text()).toMatch(
-        /^graphql_request_duration_seconds_count\{operation="Hello",outcome="ok"\} 1$/m,
+        /^graphql_request_duration_seconds_count\{operation="Hello",client_name="none",client_version="none",outcome="ok"\} 1$/m,
       );
       expect((await fetch(`${process.url}/metrics`)).status).toBe(404);
       expect((await fetch(metricsUrl.replace('/metrics', '/graphql'))).status).toBe(404);
@@ -218,6 +291,7 @@ describe('metrics configuration', () => {
   it.each([
     [{ METRICS_TOKEN: 'short' }, /METRICS_TOKEN: must be at least 32 characters/],
     [{ METRICS_PORT: 'nine' }, /METRICS_PORT/],
+    [{ METRICS_CLIENTS: 'web,ios app' }, /METRICS_CLIENTS/],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector' }, /OTEL_EXPORTER_OTLP_ENDPOINT/],
     // The SDK would fall back to sampling every request; a mistyped sampler stops the start instead.
     [{ OTEL_TRACES_SAMPLER: 'parentbased_traceidration' }, /OTEL_TRACES_SAMPLER/],
