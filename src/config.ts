@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type AuthorizationConfig, readAuthorization } from './config/authorization';
 import { readAccounts, readDatabase, type AccountsConfig, type DatabaseConfig } from './config/accounts';
 import { type Env, EnvReader, nonEmpty } from './config/env-reader';
+import { type GraphOSConfig, readGraphOS } from './config/graphos';
 import { type GraphqlConfig, readGraphql } from './config/graphql';
 import { type JwtConfig, readJwt } from './config/jwt';
 import { type ObservabilityConfig, readObservability } from './config/observability';
@@ -29,6 +30,7 @@ export interface Config {
   readonly database: DatabaseConfig;
   readonly accounts: AccountsConfig;
   readonly observability: ObservabilityConfig;
+  readonly graphos: GraphOSConfig;
   readonly authorization: AuthorizationConfig;
   /** Git-ignored folder for local state: the development signing key and the SQLite database. */
   readonly dataDir: string;
@@ -70,6 +72,7 @@ export function parseConfig(variables: Env): Config {
     accounts: readAccounts(env, production),
     jwt: readJwt(env, production),
     observability: readObservability(env, server.host),
+    graphos: readGraphOS(env),
     authorization: readAuthorization(env),
     dataDir,
     warnings: env.warnings,

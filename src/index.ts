@@ -100,6 +100,13 @@ function configure(): { config: Config; logger: Logger } {
   }
 }
 
+/** Whether operations are reported to GraphOS, where, and for which graph; never the key. */
+function usageReportingLine({ graphos: { usageReporting } }: Config): string {
+  if (!usageReporting) return 'usage reporting to GraphOS: off (APOLLO_KEY and APOLLO_GRAPH_REF unset)';
+  const endpoint = usageReporting.endpoint ?? 'https://usage-reporting.api.apollographql.com';
+  return `usage reporting to GraphOS: on, graph ${usageReporting.graphRef}, to ${endpoint} (no headers, variable values or error messages)`;
+}
+
 /** In development, on an empty database: the demo admin, whose password is shown once, on the terminal only. */
 async function announceDemoAdmin(api: AssembledApi): Promise<void> {
   const password = await ensureDemoAdmin(api.services.users);
@@ -126,6 +133,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   for (const warning of api.runtime.warnings) logger.warn(warning);
+  logger.info(usageReportingLine(config));
   if (config.env === 'development') await announceDemoAdmin(api);
   const { metrics, services, app } = api;
   const metricsServer =

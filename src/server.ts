@@ -9,6 +9,7 @@ import { type Services } from './bootstrap';
 import { type Config } from './config';
 import { type ResolverDependencies } from './graphql/resolvers';
 import { logRouteFailure } from './logger';
+import { CLIENT_NAME_HEADER, CLIENT_VERSION_HEADER } from './observability/client-awareness';
 import { type Metrics, NO_METRICS } from './observability/metrics';
 import { metricsHandler } from './observability/metrics-endpoint';
 import { type PrometheusMetrics } from './observability/prometheus-metrics';
@@ -40,8 +41,19 @@ export type ServerDependencies = ResolverDependencies &
 
 /** How often Node looks for connections past their header or request timeout. */
 const TIMEOUT_CHECK_MS = 1000;
-/** What browsers may send cross-origin: JSON, a token, and the headers Apollo's CSRF check accepts. */
-const CORS_HEADERS = ['content-type', 'authorization', 'apollo-require-preflight', 'x-apollo-operation-name'];
+/**
+ * What browsers may send cross-origin: JSON, a token, the headers Apollo's CSRF check accepts, and the
+ * client name and version Apollo Client sends once the app sets `clientAwareness` (without them in the
+ * preflight's answer, the browser refuses every request of such an app).
+ */
+const CORS_HEADERS = [
+  'content-type',
+  'authorization',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  CLIENT_NAME_HEADER,
+  CLIENT_VERSION_HEADER,
+];
 
 /**
  * fastify with our limits and timeouts, the error handler for routes outside GraphQL, and CORS when
@@ -140,7 +152,16 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   // Before any route, so that GraphQL requests get their span from the moment they arrive.
   deps.tracing?.instrumentServer(app);
   const pipeline = await graphqlPipeline(config, deps, metrics);
-  const apollo = createApollo(pipeline, config, { ...deps, metrics });
+  const reporting = config.graphos.usageReporting;
+  // Required only when configured: with reporting off, Apollo's reporting plugin is never loaded.
+  const usageReporting =
+    reporting &&
+    (await import('./observability/usage-reporting')).usageReportingPlugin(reporting, deps.logger);
+  const apollo = createApollo(pipeline, config, {
+    ...deps,
+    metrics,
+    ...(usageReporting && { usageReporting }),
+  });
   await apollo.start();
   app.addHook('onClose', async () => apollo.stop());
   const lifecycle = deps.lifecycle ?? new Lifecycle();

@@ -1,5 +1,10 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { type Logger } from 'pino';
 import { type TokenService } from '../auth/token-service';
@@ -19,17 +24,22 @@ import { responsePlugin } from './response.plugin';
  */
 export function createApollo(
   pipeline: GraphQLPipeline,
-  config: Pick<Config, 'env' | 'graphql' | 'jwt'>,
+  config: Pick<Config, 'env' | 'graphql' | 'jwt' | 'graphos'>,
   deps: {
     readonly logger: Logger;
     readonly tokens: TokenService;
     readonly metrics: Metrics;
     readonly tracing?: Tracing;
+    /** Built by server.ts when the configuration names a graph (observability/usage-reporting.ts). */
+    readonly usageReporting?: ApolloServerPlugin<RequestContext>;
   },
 ): ApolloServer<RequestContext> {
   const { graphql } = config;
   const { documents, pinned, limits } = pipeline;
+  const reporting = config.graphos.usageReporting;
   return new ApolloServer<RequestContext>({
+    // Only what the configuration read (Apollo would take APOLLO_KEY from the environment by itself).
+    ...(reporting && deps.usageReporting && { apollo: { key: reporting.key, graphRef: reporting.graphRef } }),
     schema: pipeline.schema,
     introspection: graphql.introspection,
     includeStacktraceInErrorResponses: config.env === 'development',
@@ -53,6 +63,12 @@ export function createApollo(
     plugins: [
       // No field sets cache hints, and the default cache-control plugin costs a hook call on every field.
       ApolloServerPluginCacheControlDisabled(),
+      // The configuration decides usage reporting, not Apollo's reading of APOLLO_KEY; the schema is published
+      // from the committed SDL (docs/clients.md), not reported; and inline traces are for a subgraph that
+      // a Router queries for `_service`, which this schema has none of.
+      deps.usageReporting ?? ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
       ...(limits.plugins as ApolloServerPlugin<RequestContext>[]),
       responsePlugin(deps.logger, config.jwt.audience, deps.metrics, deps.tracing),
       landingPage(config, deps.tokens),

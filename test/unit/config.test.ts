@@ -91,6 +91,7 @@ describe('parseConfig', () => {
           host: 'localhost',
           token: undefined,
           operationNames: [],
+          clients: [],
         },
         tracing: {
           otlpEndpoint: undefined,
@@ -99,6 +100,7 @@ describe('parseConfig', () => {
           samplerRatio: 1,
         },
       },
+      graphos: { usageReporting: undefined },
       authorization: {
         scopeHierarchy: {},
         scopeClosure: new Map([

@@ -1,0 +1,253 @@
+import { spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { Report } from '@apollo/usage-reporting-protobuf';
+import { LoginDocument, MeDocument, UsersDocument } from '../../clients/typescript/src/index';
+import { DIST } from '../helpers/process';
+import { execute, startTestServer, type TestServer } from '../helpers/server';
+
+jest.setTimeout(30_000);
+
+const STUDIO = 'https://studio.apollographql.com';
+const API_KEY = 'service:my-graph:0123456789abcdefghij';
+const PASSWORD = 'correct horse battery';
+/** A variable value no report may carry. */
+const SECRET_ID = 'variable-value-7c1e9f';
+
+/** A stand-in for Apollo's usage-reporting ingress: it keeps every report, decoded, and its API key header. */
+async function startIngress() {
+  const reports: Array<{ path: string; apiKey: string | undefined; json: string }> = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const report = Report.decode(gunzipSync(Buffer.concat(chunks)));
+      reports.push({
+        path: request.url ?? '',
+        apiKey: request.headers['x-api-key'] as string | undefined,
+        json: JSON.stringify(Report.toObject(report, { longs: String, defaults: false })),
+      });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    reports,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('Apollo Studio Explorer against a deployed API', () => {
+  const production = (origins: string) =>
+    startTestServer({
+      env: {
+        NODE_ENV: 'production',
+        PASSWORD_SCRYPT_LOG2N: '14',
+        CORS_ORIGINS: origins,
+        INTROSPECTION: 'true',
+      },
+    });
+  let listed: TestServer;
+  let unlisted: TestServer;
+  let token: string;
+
+  beforeAll(async () => {
+    listed = await production(`https://app.example.com,${STUDIO}`);
+    unlisted = await production('https://app.example.com');
+    token = listed.tokens.issue({ subject: '4', username: 'Jane', scopes: [] }).token;
+  });
+  afterAll(async () => {
+    await listed.close();
+    await unlisted.close();
+  });
+
+  // What the Explorer's browser sends: a preflight for JSON with a token, then the POST.
+  const preflight = (server: TestServer) =>
+    server.app.inject({
+      method: 'OPTIONS',
+      url: '/graphql',
+      headers: {
+        origin: STUDIO,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization,content-type,apollographql-client-name',
+      },
+    });
+  const post = (server: TestServer, query: string, headers: Record<string, string> = {}) =>
+    server.app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: { origin: STUDIO, authorization: `Bearer ${token}`, ...headers },
+      payload: JSON.stringify({ query }),
+    });
+
+  it('passes the preflight and the request from Studio when CORS_ORIGINS lists it', async () => {
+    const allowed = await preflight(listed);
+    expect(allowed.statusCode).toBe(204);
+    expect(allowed.headers['access-control-allow-origin']).toBe(STUDIO);
+    const headers = String(allowed.headers['access-control-allow-headers']).split(/,\s*/);
+    expect(headers).toEqual(
+      expect.arrayContaining(['authorization', 'content-type', 'apollographql-client-name']),
+    );
+    expect(allowed.headers['access-control-allow-credentials']).toBeUndefined();
+
+    const me = await post(listed, '{ me { greeting } }', { 'content-type': 'application/json' });
+    expect(me.statusCode).toBe(200);
+    expect(me.headers['access-control-allow-origin']).toBe(STUDIO);
+    expect(me.json()).toEqual({ data: { me: { greeting: 'Hey Jane' } } });
+    // The Explorer reads the schema by introspection where INTROSPECTION is on.
+    const schema = await post(listed, '{ __schema { queryType { name } } }', {
+      'content-type': 'application/json',
+    });
+    expect(schema.json()).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+  });
+
+  it('gives Studio no CORS headers when it is not listed: the browser keeps the answer from it', async () => {
+    const refused = await preflight(unlisted);
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    const me = await post(unlisted, '{ me { greeting } }', { 'content-type': 'application/json' });
+    expect(me.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('keeps CSRF prevention for a listed origin: a request a browser sends without preflight is refused', async () => {
+    const simple = await post(listed, '{ me { greeting } }', { 'content-type': 'text/plain' });
+    expect(simple.statusCode).toBe(400);
+    expect(simple.body).toMatch(/CSRF|preflight/i);
+    expect(simple.body).not.toContain('Hey Jane');
+    const get = await listed.app.inject({
+      method: 'GET',
+      url: `/graphql?query=${encodeURIComponent('{ me { greeting } }')}`,
+      headers: { origin: STUDIO, authorization: `Bearer ${token}` },
+    });
+    expect(get.statusCode).toBe(400);
+  });
+});
+
+describe('usage reporting to GraphOS', () => {
+  let ingress: Awaited<ReturnType<typeof startIngress>>;
+
+  beforeAll(async () => {
+    ingress = await startIngress();
+  });
+  afterAll(() => ingress.close());
+
+  it('reports operations and clients, and never a token, header, variable value, username or error message', async () => {
+    const server = await startTestServer({
+      env: {
+        APOLLO_KEY: API_KEY,
+        APOLLO_GRAPH_REF: 'my-graph@staging',
+        APOLLO_USAGE_REPORTING_ENDPOINT: ingress.url,
+      },
+    });
+    const { token } = server.tokens.issue({ subject: '4', username: 'Jane', scopes: [] });
+    await server.services.users.createUser({ username: 'reporter-jane', password: PASSWORD, scopes: [] }, {});
+    const ios = { 'apollographql-client-name': 'ios-app', 'apollographql-client-version': '4.2.0' };
+    const sent: string[] = [];
+    const me = await execute(server.app, MeDocument, {}, { token, headers: ios });
+    expect(me.body.data?.me?.greeting).toBe('Hey Jane');
+    const login = await execute(server.app, LoginDocument, { username: 'reporter-jane', password: PASSWORD });
+    const { accessToken, refreshToken } = login.body.data!.login!;
+    sent.push(accessToken, refreshToken);
+    // Denied (no users:read): its message must not travel, its code may.
+    const denied = await execute(
+      server.app,
+      UsersDocument,
+      { first: 5 },
+      { token: accessToken, headers: ios },
+    );
+    const deniedMessage = denied.body.errors![0]!.message;
+    expect(denied.body.errors![0]!.extensions?.code).toBe('FORBIDDEN');
+    await execute(
+      server.app,
+      'query One($id: ID!) { user(id: $id) { username } }',
+      { id: SECRET_ID },
+      { token, headers: { 'apollographql-client-name': 'web' } },
+    );
+    // A document that does not parse, with a token pasted into it.
+    await execute(server.app, `{ me { greeting } "${token}"`, {}, { token });
+    await server.close(); // Apollo sends what it holds on shutdown.
+
+    expect(ingress.reports.length).toBeGreaterThan(0);
+    expect(ingress.reports.every((report) => report.path === '/api/ingress/traces')).toBe(true);
+    expect(ingress.reports.every((report) => report.apiKey === API_KEY)).toBe(true);
+    const json = ingress.reports.map((report) => report.json).join('\n');
+    expect(json).toContain('"graphRef":"my-graph@staging"');
+    expect(json).toContain('# Me\\n');
+    expect(json).toContain('# Users\\n');
+    expect(json).toContain('# Login\\n');
+    expect(json).toContain('ios-app');
+    expect(json).toContain('4.2.0');
+    expect(json).toContain('FORBIDDEN');
+    for (const secret of [
+      token,
+      token.split('.')[2]!,
+      ...sent,
+      'Bearer',
+      'authorization',
+      PASSWORD,
+      'reporter-jane',
+      'Jane',
+      SECRET_ID,
+      deniedMessage,
+      API_KEY,
+    ]) {
+      expect(json).not.toContain(secret);
+    }
+  });
+
+  it.each([
+    [{ APOLLO_KEY: API_KEY }, /APOLLO_KEY and APOLLO_GRAPH_REF/],
+    [{ APOLLO_GRAPH_REF: 'my-graph@current' }, /APOLLO_KEY and APOLLO_GRAPH_REF/],
+    [{ APOLLO_KEY: API_KEY, APOLLO_GRAPH_REF: 'not a ref' }, /APOLLO_GRAPH_REF/],
+    [{ APOLLO_USAGE_REPORTING_ENDPOINT: 'http://127.0.0.1:9' }, /APOLLO_USAGE_REPORTING_ENDPOINT/],
+    [
+      { APOLLO_KEY: API_KEY, APOLLO_GRAPH_REF: 'g@v', APOLLO_USAGE_REPORTING_ENDPOINT: 'ftp://x' },
+      /ENDPOINT/,
+    ],
+    [{ APOLLO_SCHEMA_REPORTING: 'true' }, /APOLLO_SCHEMA_REPORTING/],
+    [{ APOLLO_GRAPH_ID: 'my-graph' }, /APOLLO_GRAPH_ID/],
+    [
+      { APOLLO_KEY: API_KEY, APOLLO_GRAPH_REF: 'g@v', APOLLO_FIELD_LEVEL_INSTRUMENTATION: '2' },
+      /FIELD_LEVEL/,
+    ],
+  ])('refuses %j at startup', async (env, problem) => {
+    await expect(startTestServer({ env })).rejects.toThrow(problem);
+  });
+});
+
+/** Builds the compiled server in a process of its own from `env`, serves one request, lists what it loaded. */
+function loadedBy(env: Record<string, string>): { status: number; loaded: string[] } {
+  const script = `
+    require('reflect-metadata');
+    const { assembleApi } = require('./assembly');
+    const { parseConfig } = require('./config');
+    const { createLogger } = require('./logger');
+    (async () => {
+      const config = parseConfig({ NODE_ENV: 'test', SIGNING_KEY: '${'k'.repeat(40)}', DATABASE_URL: 'sqlite::memory:', ...${JSON.stringify(env)} });
+      const { app, close } = await assembleApi(config, { logger: createLogger('silent') });
+      const response = await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', 'apollographql-client-name': 'web' }, payload: '{"query":"{ __typename }"}' });
+      const loaded = Object.keys(require.cache).filter((file) => /usage-?reporting|inlineTrace|schemaReporting/i.test(file));
+      process.stdout.write(JSON.stringify({ status: response.statusCode, loaded }));
+      await close();
+    })();
+  `;
+  // Apollo would act on APOLLO_KEY and APOLLO_GRAPH_REF in its environment by itself: they are set there.
+  const result = spawnSync(process.execPath, ['-e', script], {
+    cwd: DIST,
+    encoding: 'utf8',
+    env: { ...process.env, APOLLO_KEY: API_KEY, APOLLO_GRAPH_REF: 'my-graph@current' },
+  });
+  return JSON.parse(result.stdout || result.stderr) as { status: number; loaded: string[] };
+}
+
+it('loads no usage-reporting module when the configuration leaves APOLLO_KEY and APOLLO_GRAPH_REF unset', () => {
+  expect(loadedBy({})).toEqual({ status: 200, loaded: [] });
+  // And the same check sees the plugin when the configuration names a graph (an unreachable endpoint).
+  const reporting = loadedBy({
+    APOLLO_KEY: API_KEY,
+    APOLLO_GRAPH_REF: 'my-graph@current',
+    APOLLO_USAGE_REPORTING_ENDPOINT: 'http://127.0.0.1:9',
+  });
+  expect(reporting.loaded).toEqual(expect.arrayContaining([expect.stringMatching(/usageReporting/)]));
+});
