@@ -9,11 +9,14 @@ import {
   RefreshTokenDocument,
   type SignOutReason,
 } from '../../clients/typescript/src/index';
+import { print } from 'graphql';
 import { manualClock } from '../fixtures/clock';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'correct horse battery';
 const CONCURRENT = 20;
+const METRICS_TOKEN = 'metrics-token-0123456789abcdefghijklmnop';
+const APP = { name: 'kit-web', version: '1.2.0' };
 
 /** What the client sent: each request's operation and whether it carried a token. */
 interface Sent {
@@ -40,7 +43,15 @@ describe('the client kit against the live API', () => {
 
   beforeAll(async () => {
     // Expiry is forced with the server's clock: JWT_TTL is 15 minutes, and the clock jumps past it.
-    server = await startTestServer({ clock, env: { JWT_CLOCK_TOLERANCE: '0', REFRESH_REUSE_GRACE: '0' } });
+    server = await startTestServer({
+      clock,
+      env: {
+        JWT_CLOCK_TOLERANCE: '0',
+        REFRESH_REUSE_GRACE: '0',
+        METRICS_TOKEN,
+        METRICS_CLIENTS: `${APP.name}@${APP.version}`,
+      },
+    });
     url = `${await server.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
     await server.services.users.createUser({ username: 'jane', password: PASSWORD, scopes: [] }, {});
   });
@@ -154,6 +165,50 @@ describe('the client kit against the live API', () => {
     expect(responses.map((response) => response.status)).toEqual(Array(CONCURRENT).fill(200));
     expect(sent.filter((request) => request.operationName === 'RefreshToken')).toHaveLength(1);
     expect(sent[0]).toEqual({ operationName: 'SignIn', authorization: null });
+  });
+
+  it('names the app on every request, refreshes included, when the app gives its name', async () => {
+    const session = new AuthSession({ url, client: APP });
+    const client = new ApolloClient({
+      link: ApolloLink.from([createAuthLink(session), new HttpLink({ uri: url })]),
+      cache: new InMemoryCache(),
+      clientAwareness: session.client,
+      defaultOptions: { query: { fetchPolicy: 'network-only' } },
+    });
+    const authFetch = createAuthFetch(session);
+    const series = async (operation: string) => {
+      const response = await fetch(url.replace('/graphql', '/metrics'), {
+        headers: { authorization: `Bearer ${METRICS_TOKEN}` },
+      });
+      const line = new RegExp(
+        `^graphql_request_duration_seconds_count\\{operation="${operation}",client_name="${APP.name}",client_version="${APP.version}",outcome="ok"\\} (\\d+)$`,
+        'm',
+      ).exec(await response.text());
+      return Number(line?.[1] ?? 0);
+    };
+    const before = {
+      Login: await series('Login'),
+      Me: await series('Me'),
+      RefreshToken: await series('RefreshToken'),
+    };
+    const { data } = await client.mutate({
+      mutation: LoginDocument,
+      variables: { username: 'jane', password: PASSWORD },
+    });
+    await session.signIn(data!.login!);
+    clock.advance(16 * 60);
+    expect((await client.query({ query: MeDocument })).data?.me.greeting).toBe('Hey jane');
+    const me = await authFetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: print(MeDocument), operationName: 'Me' }),
+    });
+    expect(me.status).toBe(200);
+    expect({
+      Login: (await series('Login')) - before.Login,
+      Me: (await series('Me')) - before.Me,
+      RefreshToken: (await series('RefreshToken')) - before.RefreshToken,
+    }).toEqual({ Login: 1, Me: 2, RefreshToken: 1 });
   });
 
   it('keeps the session when the refresh cannot reach the API, and says so', async () => {

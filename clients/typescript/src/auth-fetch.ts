@@ -1,8 +1,21 @@
-import { type AuthSession, errorReason } from './auth-session.js';
+import {
+  type AuthSession,
+  type ClientAwareness,
+  clientAwarenessHeaders,
+  errorReason,
+} from './auth-session.js';
 import { isPublicQuery } from './public-operations.js';
 
-function withAuthorization(headers: RequestInit['headers'], token: string | undefined): Headers {
+function withAuthorization(
+  headers: RequestInit['headers'],
+  token: string | undefined,
+  client: ClientAwareness | undefined,
+): Headers {
   const merged = new Headers(headers);
+  // The app's own headers win over the session's name and version.
+  for (const [name, value] of Object.entries(clientAwarenessHeaders(client))) {
+    if (!merged.has(name)) merged.set(name, value);
+  }
   if (token) merged.set('authorization', `Bearer ${token}`);
   else merged.delete('authorization');
   return merged;
@@ -25,7 +38,8 @@ function operationOf(
 
 /**
  * A `fetch` for GraphQL clients that take one (graphql-request, urql, plain calls): it adds the session's
- * access token to every request but `login` and `refreshToken`, and when the API answers 401
+ * access token to every request but `login` and `refreshToken` (and the session's client name and version to
+ * all of them), and when the API answers 401
  * `TOKEN_EXPIRED` it refreshes once (shared with every request failing at the same time) and sends the
  * request again. When the session has ended the 401 is returned as it came.
  */
@@ -36,11 +50,14 @@ export function createAuthFetch(
   return async (input, init = {}) => {
     const operation = operationOf(init.body);
     if (operation && isPublicQuery(operation.query, operation.operationName)) {
-      return baseFetch(input, { ...init, headers: withAuthorization(init.headers, undefined) });
+      return baseFetch(input, {
+        ...init,
+        headers: withAuthorization(init.headers, undefined, session.client),
+      });
     }
     const token = await session.accessToken();
     const send = (bearer: string | undefined) =>
-      baseFetch(input, { ...init, headers: withAuthorization(init.headers, bearer) });
+      baseFetch(input, { ...init, headers: withAuthorization(init.headers, bearer, session.client) });
     const response = await send(token);
     if (response.status !== 401 || token === undefined) return response;
     const body: unknown = await response

@@ -37,6 +37,24 @@ export function memoryTokenStorage(initial?: Tokens): TokenStorage {
 export type SignOutReason =
   'REFRESH_TOKEN_INVALID' | 'REFRESH_TOKEN_REUSED' | 'NO_REFRESH_TOKEN' | 'SIGNED_OUT';
 
+/**
+ * The app's name and version, as Apollo's SDKs send them (`apollographql-client-name`/`-version`): the API
+ * labels its metrics with them and reports them to GraphOS. Nothing is decided by them.
+ */
+export interface ClientAwareness {
+  readonly name: string;
+  readonly version?: string;
+}
+
+/** The headers that carry `client`, none without it. */
+export function clientAwarenessHeaders(client: ClientAwareness | undefined): Record<string, string> {
+  if (!client) return {};
+  return {
+    'apollographql-client-name': client.name,
+    ...(client.version !== undefined && { 'apollographql-client-version': client.version }),
+  };
+}
+
 export interface AuthSessionOptions {
   /** The GraphQL endpoint, where the refresh mutation is sent. */
   readonly url: string;
@@ -44,6 +62,11 @@ export interface AuthSessionOptions {
   /** Called once when the session ends: send the user to the login screen. */
   readonly onSignOut?: (reason: SignOutReason) => void;
   readonly fetch?: typeof fetch;
+  /**
+   * Sent with the session's refreshes and by `createAuthFetch`; give Apollo Client the same as its
+   * `clientAwareness` option.
+   */
+  readonly client?: ClientAwareness;
 }
 
 /** Thrown when a refresh could not be tried (network, 5xx): the session is kept, the request failed. */
@@ -105,6 +128,11 @@ export class AuthSession {
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
+  /** The app's name and version, as given. */
+  get client(): ClientAwareness | undefined {
+    return this.options.client;
+  }
+
   /** Keeps what `login`, `refreshToken` or `changePassword` returned. */
   async signIn(tokens: Tokens): Promise<void> {
     await this.storage.save({ accessToken: tokens.accessToken, refreshToken: tokens.refreshToken });
@@ -147,6 +175,7 @@ export class AuthSession {
         headers: {
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
+          ...clientAwarenessHeaders(this.options.client),
         },
         body: JSON.stringify({ ...REFRESH, variables: { refreshToken: current.refreshToken } }),
       });

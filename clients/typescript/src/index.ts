@@ -8,6 +8,7 @@ export { graphql } from './generated/gql.js';
 export {
   AuthSession,
   type AuthSessionOptions,
+  type ClientAwareness,
   errorReason,
   memoryTokenStorage,
   RefreshFailedError,
