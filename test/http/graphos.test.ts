@@ -164,6 +164,8 @@ describe('usage reporting to GraphOS', () => {
       { id: SECRET_ID },
       { token, headers: { 'apollographql-client-name': 'web' } },
     );
+    // A literal pasted into a valid document: the signature strips it.
+    await execute(server.app, `query Pasted { user(id: "${token}") { username } }`, {}, { token });
     // A document that does not parse, with a token pasted into it.
     await execute(server.app, `{ me { greeting } "${token}"`, {}, { token });
     await server.close(); // Apollo sends what it holds on shutdown.
@@ -176,6 +178,7 @@ describe('usage reporting to GraphOS', () => {
     expect(json).toContain('# Me\\n');
     expect(json).toContain('# Users\\n');
     expect(json).toContain('# Login\\n');
+    expect(json).toContain('# Pasted\\n');
     expect(json).toContain('ios-app');
     expect(json).toContain('4.2.0');
     expect(json).toContain('FORBIDDEN');
