@@ -14,6 +14,11 @@ export const SERVERS = [
   ['api-traced', '(1t) (1m) with OpenTelemetry tracing on, every request sampled (OTLP to a local sink)'],
   ['api-traced-ratio', '(1t1%) (1t) sampling 1% (OTEL_TRACES_SAMPLER=parentbased_traceidratio, 0.01)'],
   ['api-trusted', '(1d) (1) with TRUSTED_DOCUMENTS=only, sent document ids instead of text'],
+  ['api-graphos', '(1g) (1) with GraphOS usage reporting on (reports to a local endpoint)'],
+  [
+    'api-graphos-sampled',
+    '(1g1%) (1g) timing 1% of operations field by field (APOLLO_FIELD_LEVEL_INSTRUMENTATION=0.01)',
+  ],
 ] as const;
 /** Servers whose clients send trusted document ids instead of the text. */
 export const SENDS_IDS: ReadonlySet<string> = new Set(['api-trusted']);

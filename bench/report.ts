@@ -36,6 +36,10 @@ export interface Report {
     readonly meTraced?: PairedRatio;
     readonly meTracedRatio?: PairedRatio;
     readonly meTrusted?: PairedRatio;
+    readonly meGraphOS?: PairedRatio;
+    readonly meGraphOSSampled?: PairedRatio;
+    readonly listGraphOS?: PairedRatio;
+    readonly listGraphOSSampled?: PairedRatio;
   };
   readonly instructions: readonly InstructionCount[] | undefined;
   readonly memory: Record<string, number> | undefined;
@@ -105,6 +109,20 @@ function instructionLines(counts: readonly InstructionCount[]): string[] {
       `(1t)/(1) in instructions on me, metrics and tracing on (every request sampled) against both off: ${fixed(traced.perRequest / api.perRequest)} ` +
         `(${traced.perRequest} against ${api.perRequest}).`,
     );
+  const reporting = of('api-graphos');
+  if (api && reporting)
+    lines.push(
+      '',
+      `(1g)/(1) in instructions on me, GraphOS usage reporting on (to a local endpoint) against off: ${fixed(reporting.perRequest / api.perRequest)} ` +
+        `(${reporting.perRequest} against ${api.perRequest}).`,
+    );
+  const reportingSampled = of('api-graphos-sampled');
+  if (api && reportingSampled)
+    lines.push(
+      '',
+      `(1g1%)/(1) in instructions on me, usage reporting timing 1% of operations field by field against off: ${fixed(reportingSampled.perRequest / api.perRequest)} ` +
+        `(${reportingSampled.perRequest} against ${api.perRequest}).`,
+    );
   const sampled = of('api-traced-ratio');
   if (api && sampled)
     lines.push(
@@ -154,6 +172,10 @@ export function markdown(report: Report): string {
     [ratios.meTraced, '(1t)/(1) on me, metrics and tracing on (every request sampled) against both off'],
     [ratios.meTracedRatio, '(1t1%)/(1) on me, metrics and tracing on sampling 1% against both off'],
     [ratios.meTrusted, '(1d)/(1) on me, a trusted document id against the text'],
+    [ratios.meGraphOS, '(1g)/(1) on me, GraphOS usage reporting on against off'],
+    [ratios.meGraphOSSampled, '(1g1%)/(1) on me, usage reporting timing 1% of operations by field'],
+    [ratios.listGraphOS, '(1g)/(1) on the list query, usage reporting on against off'],
+    [ratios.listGraphOSSampled, '(1g1%)/(1) on the list query, timing 1% of operations by field'],
   ] as const) {
     if (ratio && !Number.isNaN(ratio.median))
       lines.push('', `${what}, paired by round: ${fixed(ratio.median)} (${range(ratio.rounds)}).`);

@@ -161,7 +161,17 @@ async function main(): Promise<void> {
   // After the throughput runs, with their servers gone: a server under valgrind would slow the others.
   let instructions: InstructionCount[] | undefined;
   const counted = (
-    ['api', 'bare', 'api-revoked', 'api-metrics', 'api-traced', 'api-traced-ratio', 'api-trusted'] as const
+    [
+      'api',
+      'bare',
+      'api-revoked',
+      'api-metrics',
+      'api-traced',
+      'api-traced-ratio',
+      'api-trusted',
+      'api-graphos',
+      'api-graphos-sampled',
+    ] as const
   ).filter((name) => !ONLY || ONLY.includes(name));
   if (INSTRUCTIONS && counted.length > 0) {
     if (hasCallgrind()) {
@@ -218,6 +228,10 @@ async function main(): Promise<void> {
       meTraced: pairedRatio(samples, 'me', 'api-traced', 'api'),
       meTracedRatio: pairedRatio(samples, 'me', 'api-traced-ratio', 'api'),
       meTrusted: pairedRatio(samples, 'me', 'api-trusted', 'api'),
+      meGraphOS: pairedRatio(samples, 'me', 'api-graphos', 'api'),
+      meGraphOSSampled: pairedRatio(samples, 'me', 'api-graphos-sampled', 'api'),
+      listGraphOS: pairedRatio(samples, 'list', 'api-graphos', 'api'),
+      listGraphOSSampled: pairedRatio(samples, 'list', 'api-graphos-sampled', 'api'),
     },
     instructions,
     memory,

@@ -1,26 +1,9 @@
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
 import { startTracing } from '../../src/observability/tracing';
 import { parseConfig } from '../../src/config';
 import { announce, SECRET } from '../fixtures';
 import { seededApi } from '../seed';
-
-/**
- * A collector that reads and drops what it is sent, in a process of its own so that receiving spans is
- * not counted against the server.
- */
-const SINK = `require('node:http').createServer((req, res) => { req.resume(); req.on('end', () => res.end()); })
-  .listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });
-process.stdin.on('end', () => process.exit(0)).resume();`;
-
-async function startSink(): Promise<string> {
-  // Its stdin is this process's pipe: when this server goes, however it goes, the sink follows.
-  const sink = spawn(process.execPath, ['-e', SINK], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<string>((resolve) =>
-    sink.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString().trim())),
-  );
-  return `http://127.0.0.1:${port}`;
-}
+import { startSink } from '../sink';
 
 /**
  * (1t) (1) with metrics and OpenTelemetry tracing on, every span batched to a local OTLP endpoint; `sampler`
