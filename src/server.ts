@@ -156,7 +156,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   // Required only when configured: with reporting off, Apollo's reporting plugin is never loaded.
   const usageReporting =
     reporting &&
-    (await import('./observability/usage-reporting')).usageReportingPlugin(reporting, deps.logger);
+    (await import('./server/usage-reporting.plugin')).usageReportingPlugin(reporting, deps.logger);
   const apollo = createApollo(pipeline, config, {
     ...deps,
     metrics,

@@ -30,7 +30,7 @@ export function createApollo(
     readonly tokens: TokenService;
     readonly metrics: Metrics;
     readonly tracing?: Tracing;
-    /** Built by server.ts when the configuration names a graph (observability/usage-reporting.ts). */
+    /** Built by server.ts when the configuration names a graph (usage-reporting.plugin.ts). */
     readonly usageReporting?: ApolloServerPlugin<RequestContext>;
   },
 ): ApolloServer<RequestContext> {

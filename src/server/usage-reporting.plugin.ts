@@ -4,8 +4,8 @@ import { GraphQLError } from 'graphql';
 import { type Logger } from 'pino';
 import { type UsageReportingConfig } from '../config/graphos';
 import { type RequestContext } from '../request-context';
-import { appErrorOf } from '../server/graphql-error';
-import { clientOf } from './client-awareness';
+import { clientOf } from '../observability/client-awareness';
+import { appErrorOf } from './graphql-error';
 
 /*
  * Loaded only when APOLLO_KEY and APOLLO_GRAPH_REF are set (server.ts): Apollo's reporting plugin and its
