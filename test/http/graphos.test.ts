@@ -4,7 +4,7 @@ import { type AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { Report } from '@apollo/usage-reporting-protobuf';
 import { LoginDocument, MeDocument, UsersDocument } from '../../clients/typescript/src/index';
-import { DIST } from '../helpers/process';
+import { DIST, freshEnv, startServerProcess } from '../helpers/process';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
 
 jest.setTimeout(30_000);
@@ -197,6 +197,42 @@ describe('usage reporting to GraphOS', () => {
     ]) {
       expect(json).not.toContain(secret);
     }
+  });
+
+  it('says so in one startup line, and sends what it holds when the process is stopped', async () => {
+    const off = await startServerProcess(freshEnv());
+    off.child.kill('SIGTERM');
+    await off.exited;
+    expect(off.output().match(/usage reporting to GraphOS[^"]*/g)).toEqual([
+      'usage reporting to GraphOS: off (APOLLO_KEY and APOLLO_GRAPH_REF unset)',
+    ]);
+
+    const before = ingress.reports.length;
+    const on = await startServerProcess(
+      freshEnv({
+        APOLLO_KEY: API_KEY,
+        APOLLO_GRAPH_REF: 'my-graph@staging',
+        APOLLO_USAGE_REPORTING_ENDPOINT: ingress.url,
+      }),
+    );
+    const response = await fetch(`${on.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'apollographql-client-name': 'cli-probe' },
+      body: JSON.stringify({ query: 'query Probe { __typename }' }),
+    });
+    expect(response.status).toBe(200);
+    on.child.kill('SIGTERM');
+    expect(await on.exited).toBe(0);
+    expect(on.output().match(/usage reporting to GraphOS[^"]*/g)).toEqual([
+      `usage reporting to GraphOS: on, graph my-graph@staging, to ${ingress.url} (no headers, variable values or error messages)`,
+    ]);
+    expect(on.output()).not.toContain(API_KEY);
+    const delivered = ingress.reports
+      .slice(before)
+      .map((report) => report.json)
+      .join('\n');
+    expect(delivered).toContain('# Probe\\n');
+    expect(delivered).toContain('cli-probe');
   });
 
   it.each([
