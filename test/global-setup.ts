@@ -39,7 +39,7 @@ export default async function globalSetup(): Promise<void> {
   else {
     process.env.TEST_CHROMIUM_AVAILABLE = '0';
     process.stderr.write(
-      '\nSKIPPING the explorer browser test (test/http/explorer.test.ts): /usr/bin/chromium is missing (apt-get install -y chromium).\n',
+      "\nSKIPPING the browser tests (test/http/explorer.test.ts, and Studio's origin in test/http/graphos.test.ts): /usr/bin/chromium is missing (apt-get install -y chromium).\n",
     );
   }
 

@@ -1,8 +1,13 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { Report } from '@apollo/usage-reporting-protobuf';
+import { chromium } from 'playwright-core';
 import { LoginDocument, MeDocument, UsersDocument } from '../../clients/typescript/src/index';
 import { DIST, freshEnv, startServerProcess } from '../helpers/process';
 import { execute, startTestServer, type TestServer } from '../helpers/server';
@@ -123,6 +128,130 @@ describe('Apollo Studio Explorer against a deployed API', () => {
     expect(get.statusCode).toBe(400);
   });
 });
+
+const BROWSER = process.env.TEST_CHROMIUM_AVAILABLE === '1';
+
+/**
+ * Debian's Chromium on a page whose origin is Studio's: this machine answers for studio.apollographql.com
+ * (host-resolver rules, a self-signed certificate), so the browser enforces CORS exactly as for the
+ * Explorer, preflights included.
+ */
+async function studioPage() {
+  const dir = mkdtempSync(join(tmpdir(), 'studio-cert-'));
+  execFileSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1'].concat([
+      '-subj',
+      '/CN=studio.apollographql.com',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ]),
+    { stdio: 'ignore' },
+  );
+  const site = createHttpsServer(
+    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
+    (_request, response) => response.end('<!doctype html><title>Explorer</title>'),
+  );
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      `--host-resolver-rules=MAP studio.apollographql.com:443 127.0.0.1:${(site.address() as AddressInfo).port}`,
+      '--ignore-certificate-errors',
+    ],
+  });
+  const page = await browser.newPage();
+  await page.goto(`${STUDIO}/explorer`);
+  return {
+    /** A fetch from the page: the status and body, or the browser's refusal. */
+    fetch: (url: string, init: { headers: Record<string, string>; body: string }) =>
+      page.evaluate(
+        async ({ url, init }) => {
+          try {
+            const response = await fetch(url, { method: 'POST', ...init });
+            return { status: response.status, body: await response.text() };
+          } catch (error) {
+            return { refused: String(error) };
+          }
+        },
+        { url, init },
+      ),
+    origin: () => page.evaluate(() => location.origin),
+    close: async () => {
+      await browser.close();
+      await new Promise<void>((resolve) => site.close(() => resolve()));
+    },
+  };
+}
+
+(BROWSER ? describe : describe.skip)(
+  "the Explorer in a real browser (Debian Chromium) at Studio's origin",
+  () => {
+    let listed: TestServer;
+    let unlisted: TestServer;
+    let studio: Awaited<ReturnType<typeof studioPage>>;
+    let token: string;
+    const urls = { listed: '', unlisted: '' };
+
+    beforeAll(async () => {
+      const production = (origins: string) =>
+        startTestServer({
+          env: {
+            NODE_ENV: 'production',
+            PASSWORD_SCRYPT_LOG2N: '14',
+            CORS_ORIGINS: origins,
+            INTROSPECTION: 'true',
+          },
+        });
+      listed = await production(STUDIO);
+      unlisted = await production('https://app.example.com');
+      urls.listed = `${await listed.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
+      urls.unlisted = `${await unlisted.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
+      token = listed.tokens.issue({ subject: '4', username: 'Jane', scopes: [] }).token;
+      studio = await studioPage();
+    }, 30_000);
+    afterAll(async () => {
+      await studio?.close();
+      await listed?.close();
+      await unlisted?.close();
+    });
+
+    const explorerRequest = () => ({
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'apollographql-client-name': 'explorer',
+      },
+      body: JSON.stringify({ query: '{ me { greeting } }' }),
+    });
+
+    it('reads the answer when CORS_ORIGINS lists Studio, and is refused by the browser when it does not', async () => {
+      expect(await studio.origin()).toBe(STUDIO);
+      expect(await studio.fetch(urls.listed, explorerRequest())).toEqual({
+        status: 200,
+        body: `${JSON.stringify({ data: { me: { greeting: 'Hey Jane' } } })}\n`,
+      });
+      expect(await studio.fetch(urls.unlisted, explorerRequest())).toEqual({
+        refused: expect.stringMatching(/Failed to fetch/),
+      });
+    });
+
+    it('still meets CSRF prevention: a request the browser sends without a preflight is refused', async () => {
+      const simple = await studio.fetch(urls.listed, {
+        headers: { 'content-type': 'text/plain' },
+        body: JSON.stringify({ query: '{ permissions { operation } }' }),
+      });
+      expect(simple).toMatchObject({ status: 400 });
+    });
+  },
+);
 
 describe('usage reporting to GraphOS', () => {
   let ingress: Awaited<ReturnType<typeof startIngress>>;
