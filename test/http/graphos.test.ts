@@ -384,7 +384,10 @@ describe('usage reporting to GraphOS', () => {
   });
 });
 
-/** Builds the compiled server in a process of its own from `env`, serves one request, lists what it loaded. */
+/**
+ * Builds the compiled server in a process of its own whose environment is `env`, read by the configuration
+ * and by Apollo Server alike (as in src/index.ts), serves one request, and lists what it loaded.
+ */
 function loadedBy(env: Record<string, string>): { status: number; loaded: string[] } {
   const script = `
     require('reflect-metadata');
@@ -392,7 +395,7 @@ function loadedBy(env: Record<string, string>): { status: number; loaded: string
     const { parseConfig } = require('./config');
     const { createLogger } = require('./logger');
     (async () => {
-      const config = parseConfig({ NODE_ENV: 'test', SIGNING_KEY: '${'k'.repeat(40)}', DATABASE_URL: 'sqlite::memory:', ...${JSON.stringify(env)} });
+      const config = parseConfig(process.env);
       const { app, close } = await assembleApi(config, { logger: createLogger('silent') });
       const response = await app.inject({ method: 'POST', url: '/graphql', headers: { 'content-type': 'application/json', 'apollographql-client-name': 'web' }, payload: '{"query":"{ __typename }"}' });
       const loaded = Object.keys(require.cache).filter((file) => /usage-?reporting|inlineTrace|schemaReporting/i.test(file));
@@ -400,11 +403,16 @@ function loadedBy(env: Record<string, string>): { status: number; loaded: string
       await close();
     })();
   `;
-  // Apollo would act on APOLLO_KEY and APOLLO_GRAPH_REF in its environment by itself: they are set there.
   const result = spawnSync(process.execPath, ['-e', script], {
     cwd: DIST,
     encoding: 'utf8',
-    env: { ...process.env, APOLLO_KEY: API_KEY, APOLLO_GRAPH_REF: 'my-graph@current' },
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      SIGNING_KEY: 'k'.repeat(40),
+      DATABASE_URL: 'sqlite::memory:',
+      ...env,
+    },
   });
   return JSON.parse(result.stdout || result.stderr) as { status: number; loaded: string[] };
 }
