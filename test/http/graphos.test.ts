@@ -44,16 +44,18 @@ async function startIngress() {
   };
 }
 
+/** A production server (CSRF prevention on, as always) whose CORS_ORIGINS are `origins`, introspection on. */
+const production = (origins: string) =>
+  startTestServer({
+    env: {
+      NODE_ENV: 'production',
+      PASSWORD_SCRYPT_LOG2N: '14',
+      CORS_ORIGINS: origins,
+      INTROSPECTION: 'true',
+    },
+  });
+
 describe('Apollo Studio Explorer against a deployed API', () => {
-  const production = (origins: string) =>
-    startTestServer({
-      env: {
-        NODE_ENV: 'production',
-        PASSWORD_SCRYPT_LOG2N: '14',
-        CORS_ORIGINS: origins,
-        INTROSPECTION: 'true',
-      },
-    });
   let listed: TestServer;
   let unlisted: TestServer;
   let token: string;
@@ -201,15 +203,6 @@ async function studioPage() {
     const urls = { listed: '', unlisted: '' };
 
     beforeAll(async () => {
-      const production = (origins: string) =>
-        startTestServer({
-          env: {
-            NODE_ENV: 'production',
-            PASSWORD_SCRYPT_LOG2N: '14',
-            CORS_ORIGINS: origins,
-            INTROSPECTION: 'true',
-          },
-        });
       listed = await production(STUDIO);
       unlisted = await production('https://app.example.com');
       urls.listed = `${await listed.app.listen({ host: '127.0.0.1', port: 0 })}/graphql`;
