@@ -286,6 +286,13 @@ describe('usage reporting to GraphOS', () => {
       { id: SECRET_ID },
       { token, headers: { 'apollographql-client-name': 'web' } },
     );
+    // A client name far longer than any app's: cut, not carried whole into every report.
+    await execute(
+      server.app,
+      MeDocument,
+      {},
+      { token, headers: { 'apollographql-client-name': 'x'.repeat(4000) } },
+    );
     // A literal pasted into a valid document: the signature strips it.
     await execute(server.app, `query Pasted { user(id: "${token}") { username } }`, {}, { token });
     // A document that does not parse, with a token pasted into it.
@@ -304,6 +311,8 @@ describe('usage reporting to GraphOS', () => {
     expect(json).toContain('ios-app');
     expect(json).toContain('4.2.0');
     expect(json).toContain('FORBIDDEN');
+    expect(json).toContain(`"${'x'.repeat(128)}"`);
+    expect(json).not.toContain('x'.repeat(129));
     for (const secret of [
       token,
       token.split('.')[2]!,
