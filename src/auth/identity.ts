@@ -13,12 +13,17 @@ export interface AuthenticatedIdentity extends Omit<VerifiedToken, 'keyId'> {
 
 export const ANONYMOUS: AnonymousIdentity = Object.freeze({ authenticated: false });
 
-// The token verifier hands back the same VerifiedToken for a remembered token, so its identity (frozen,
-// hence shareable between requests) is built once too.
-const identities = new WeakMap<VerifiedToken, AuthenticatedIdentity>();
+/**
+ * Where a VerifiedToken keeps its identity. The verifier hands back the same VerifiedToken for a remembered
+ * token, so its identity (frozen, hence shareable between requests) is built once and read as a property.
+ * Not a WeakMap: with many users at once every request brings a token that is not remembered, and a WeakMap
+ * entry per request cost more than building the identity (#26). Not enumerable: the token reads as before.
+ */
+const IDENTITY = Symbol('identity');
 
 export function identityFromToken(token: VerifiedToken): AuthenticatedIdentity {
-  const known = identities.get(token);
+  const holder = token as VerifiedToken & { readonly [IDENTITY]?: AuthenticatedIdentity };
+  const known = holder[IDENTITY];
   if (known) return known;
   const identity: AuthenticatedIdentity = Object.freeze({
     authenticated: true,
@@ -26,7 +31,7 @@ export function identityFromToken(token: VerifiedToken): AuthenticatedIdentity {
     local: token.local,
     subject: token.subject,
     username: token.username,
-    scopes: Object.freeze([...token.scopes]),
+    scopes: Object.isFrozen(token.scopes) ? token.scopes : Object.freeze([...token.scopes]),
     grantedScopes: token.grantedScopes,
     expiresAt: token.expiresAt,
     tokenId: token.tokenId,
@@ -34,6 +39,6 @@ export function identityFromToken(token: VerifiedToken): AuthenticatedIdentity {
     sessionId: token.sessionId,
     issuedAt: token.issuedAt,
   });
-  identities.set(token, identity);
+  Object.defineProperty(token, IDENTITY, { value: identity });
   return identity;
 }

@@ -52,9 +52,17 @@ export interface ParsedJws {
   readonly signature: string;
 }
 
+/**
+ * Where segments are decoded: no token's segment decodes to more than this (base64url is 4 characters for 3
+ * bytes), and reusing one buffer spares a token that is not remembered (many users at once, #26) a Buffer
+ * allocation per segment. Decoding is synchronous, so no two decodes share it at once.
+ */
+const scratch = Buffer.allocUnsafe(Math.ceil((MAX_TOKEN_LENGTH * 3) / 4));
+
 function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
+    const length = scratch.write(segment, 'base64url');
+    const value: unknown = JSON.parse(scratch.toString('utf8', 0, length));
     return typeof value === 'object' && value !== null && !Array.isArray(value)
       ? (value as Record<string, unknown>)
       : undefined;

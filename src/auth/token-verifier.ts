@@ -1,9 +1,10 @@
 import { type Config, type TrustedIssuerConfig } from '../config';
 import { MAX_TOKEN_LENGTH, type ParsedJws, parseJws } from './jws';
 import { type KeyRing, type SigningKey, type VerificationKey } from './key-ring';
-import { expandScopes, type ScopeClosure } from '../scopes/hierarchy';
+import { type ScopeClosure } from '../scopes/hierarchy';
 import { type KeySource } from './remote-key-set';
 import { type RevocationRegistry } from './revocation-registry';
+import { ScopeSets } from './scope-sets';
 import { signatureValid } from './signature';
 import {
   checkAudience,
@@ -11,7 +12,6 @@ import {
   fail,
   readActor,
   readSessionId,
-  readScopes,
   readSubject,
   readUsername,
   type VerifiedToken,
@@ -39,6 +39,7 @@ interface Route {
 export class TokenVerifier {
   private readonly trusted: ReadonlyMap<string, TrustedIssuer>;
   private readonly cache: VerifiedTokenCache;
+  private readonly scopeSets: ScopeSets;
 
   constructor(
     private readonly settings: VerifierSettings,
@@ -47,11 +48,12 @@ export class TokenVerifier {
     private readonly clock: () => number,
     private readonly revocations: RevocationRegistry,
     private readonly onCacheLookup: (hit: boolean) => void = () => undefined,
-    private readonly scopeClosure: ScopeClosure = new Map(),
+    scopeClosure: ScopeClosure = new Map(),
     private readonly traceVerification?: <T>(verify: () => Promise<T>) => Promise<T>,
   ) {
     this.trusted = new Map(trustedIssuers.map((entry) => [entry.issuer, entry]));
     this.cache = new VerifiedTokenCache(clock, settings.clockToleranceSeconds);
+    this.scopeSets = new ScopeSets(scopeClosure);
   }
 
   /** @throws AuthError with a client-safe reason and an operator-facing detail */
@@ -85,14 +87,14 @@ export class TokenVerifier {
     checkAudience(payload, audience);
     const subject = readSubject(payload);
     if (payload.jti !== undefined && typeof payload.jti !== 'string') fail('claim_invalid');
-    const scopes = readScopes(payload, external?.scopesClaim);
+    const { scopes, grantedScopes } = this.scopeSets.of(payload, external?.scopesClaim);
     const verified: VerifiedToken = {
       issuer: external?.issuer ?? this.settings.issuer,
       local: !external,
       subject,
       username: readUsername(payload, external?.usernameClaim),
       scopes,
-      grantedScopes: expandScopes(scopes, this.scopeClosure),
+      grantedScopes,
       expiresAt: new Date(expiresAt * 1000),
       tokenId: payload.jti,
       keyId: key.id,

@@ -472,6 +472,13 @@ describe('token service: verifying (RFC 8725)', () => {
       expect((await refusal(tokens.verify(huge))).detail).toBe('too_long');
     });
 
+    it('decodes each token on its own: a short payload after a long one reads only its own claims', async () => {
+      const long = sign(validClaims(NOW, { sub: 'long', padding: 'x'.repeat(2000) }));
+      const short = sign(validClaims(NOW, { sub: '9' }));
+      expect((await tokens.verify(long)).subject).toBe('long');
+      expect(await tokens.verify(short)).toMatchObject({ subject: '9', username: 'Jane', scopes: ['admin'] });
+    });
+
     it('treats a __proto__ claim as data, not as a prototype', async () => {
       const token = `${Buffer.from(JSON.stringify(HEADER)).toString('base64url')}.${Buffer.from(
         `{"__proto__":{"polluted":true},${JSON.stringify(validClaims(NOW)).slice(1)}`,
