@@ -65,12 +65,14 @@ export function resolveOperation(operation: Operation, options: ResolveOptions):
     const text = documents.get(sent.id);
     if (text !== undefined) {
       operation.query = text;
-      delete operation.documentId;
+      // Set to undefined rather than deleted: `delete` turns the body into a dictionary, whose every field
+      // Apollo then reads by a hash lookup instead of a property load (Apollo ignores `documentId`).
+      operation.documentId = undefined;
       // Apollo would otherwise check the hash against the text, or look it up in its APQ cache.
       if (sent.apq) {
         if (typeof operation.extensions === 'object' && operation.extensions !== null) {
-          delete (operation.extensions as { persistedQuery?: unknown }).persistedQuery;
-        } else delete operation.extensions;
+          (operation.extensions as { persistedQuery?: unknown }).persistedQuery = undefined;
+        } else delete operation.extensions; // Apollo refuses an `extensions` that is there but undefined
       }
       return 'resolved';
     }
