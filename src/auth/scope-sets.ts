@@ -9,7 +9,9 @@ export interface ScopeSet {
 
 /**
  * How many distinct scope texts are remembered. Tokens carry one of a few scope strings (one per role or
- * client), so this is never reached in practice; past it, scopes are simply read again for each token.
+ * client), so this is never reached in practice; past it, scopes are simply read again for each token. A
+ * text is at most a token's 4 096 characters, so the bound is a few MiB even for an issuer that writes a
+ * different scope string into every token.
  */
 const MAX_TEXTS = 1024;
 
