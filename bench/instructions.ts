@@ -125,7 +125,11 @@ async function countOne(
   }
 }
 
-/** Counts the servers side by side (each valgrind runs one thread at a time, so two fit on two cores). */
+/**
+ * Counts the servers side by side, all at once. Each valgrind runs one thread at a time, so two fit on two
+ * cores; the full run's nine share them, which raises every count by about 10% against pairs
+ * (docs/performance.md): compare counts within one run.
+ */
 export function countInstructions(
   servers: readonly ServerName[],
   token: string,
