@@ -1,5 +1,5 @@
 import { expandScopes, type ScopeClosure } from '../scopes/hierarchy';
-import { readScopes } from './token-claims';
+import { readScopes, scopeClaimOf } from './token-claims';
 
 /** A token's scopes as its claim lists them, and every scope they grant. */
 export interface ScopeSet {
@@ -31,12 +31,7 @@ export class ScopeSets {
    * @throws AuthError scope_invalid, as readScopes
    */
   of(payload: Record<string, unknown>, claim: string | undefined): ScopeSet {
-    // The value readScopes reads when it is text; its result depends on nothing else.
-    const text = claim
-      ? Object.prototype.hasOwnProperty.call(payload, claim)
-        ? payload[claim]
-        : undefined
-      : payload.scope;
+    const text = scopeClaimOf(payload, claim);
     if (typeof text === 'string') {
       const known = this.known.get(text);
       if (known) return known;

@@ -115,25 +115,29 @@ export function readUsername(payload: Record<string, unknown>, claim?: string): 
 }
 
 /**
+ * The scope claim {@link readScopes} reads first: `claim` when the issuer names one (its own property
+ * only), else `scope`. When it is text, the scopes depend on that text alone (scope-sets.ts keys on it).
+ */
+export function scopeClaimOf(payload: Record<string, unknown>, claim?: string): unknown {
+  if (!claim) return payload.scope;
+  return Object.prototype.hasOwnProperty.call(payload, claim) ? payload[claim] : undefined;
+}
+
+/**
  * `claim` when the issuer names one (Auth0's `permissions` array, a namespaced claim), as a string or an
  * array; else the space-delimited `scope` string (RFC 8693), else an `scp` array.
  */
 export function readScopes(payload: Record<string, unknown>, claim?: string): string[] {
   let scopes: unknown[];
-  const value = claim
-    ? Object.prototype.hasOwnProperty.call(payload, claim)
-      ? payload[claim]
-      : undefined
-    : undefined;
-  if (claim && value !== undefined) {
-    if (typeof value === 'string') scopes = value.split(' ').filter(Boolean);
-    else if (Array.isArray(value)) scopes = value;
-    else fail('scope_invalid');
+  const value = scopeClaimOf(payload, claim);
+  if (typeof value === 'string') {
+    scopes = value.split(' ').filter(Boolean);
+  } else if (value !== undefined) {
+    // A named claim may be an array; `scope` is text only (RFC 8693), its array form being `scp`.
+    if (!claim || !Array.isArray(value)) fail('scope_invalid');
+    scopes = value;
   } else if (claim) {
     scopes = [];
-  } else if (payload.scope !== undefined) {
-    if (typeof payload.scope !== 'string') fail('scope_invalid');
-    scopes = payload.scope.split(' ').filter(Boolean);
   } else if (payload.scp !== undefined) {
     if (!Array.isArray(payload.scp)) fail('scope_invalid');
     scopes = payload.scp;

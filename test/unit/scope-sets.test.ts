@@ -40,6 +40,16 @@ describe('scope sets: a verified token’s scopes, read once per distinct text',
     expect(new ScopeSets(closure).of({ scp: ['read'] }, undefined).scopes).toEqual(['read']);
   });
 
+  it('refuses a named claim that is neither text nor an array, and a `scope` that is not text', () => {
+    const sets = new ScopeSets(closure);
+    for (const value of [{ admin: true }, null, 7]) {
+      expect(thrown(() => sets.of({ permissions: value }, 'permissions'), AuthError).detail).toBe(
+        'scope_invalid',
+      );
+    }
+    expect(thrown(() => sets.of({ scope: ['admin'] }, undefined), AuthError).detail).toBe('scope_invalid');
+  });
+
   it('refuses an invalid scope every time it comes, never remembering it', () => {
     const sets = new ScopeSets(closure);
     for (let attempt = 0; attempt < 2; attempt += 1) {
