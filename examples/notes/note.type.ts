@@ -2,7 +2,7 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { type NoteRecord } from './note-repository';
 
-@ObjectType({ description: 'A note, kept by one account.' })
+@ObjectType({ simpleResolvers: true, description: 'A note, kept by one account.' })
 export class Note {
   @Field(() => ID)
   id!: string;

@@ -3,7 +3,10 @@ import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { type AuditEvent as AuditRecord } from '../audit/audit-trail';
 import { PageInfo } from './user-page.type';
 
-@ObjectType({ description: 'One entry of the security audit trail. Never holds a password or a token.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'One entry of the security audit trail. Never holds a password or a token.',
+})
 export class AuditEvent {
   @Field(() => ID)
   id!: string;
@@ -52,7 +55,7 @@ export class AuditEvent {
   }
 }
 
-@ObjectType({ description: 'One page of audit events, newest first.' })
+@ObjectType({ simpleResolvers: true, description: 'One page of audit events, newest first.' })
 export class AuditEventPage {
   @Field(() => [AuditEvent])
   nodes!: AuditEvent[];

@@ -4,6 +4,7 @@ import { type Session } from '../accounts/session';
 import { Viewer } from './viewer.type';
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'A signed-in session: a short-lived access token and the refresh token that renews it.',
 })
 export class AuthPayload {

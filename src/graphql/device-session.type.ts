@@ -3,6 +3,7 @@ import { Field, ID, ObjectType } from 'type-graphql';
 import { type SessionRecord } from '../accounts/session-repository';
 
 @ObjectType('Session', {
+  simpleResolvers: true,
   description:
     'A place an account is signed in: one login, kept alive by its refresh tokens. Its access tokens carry its id as `sid`.',
 })

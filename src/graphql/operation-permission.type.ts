@@ -29,6 +29,7 @@ registerEnumType(AccountRequirement, {
 });
 
 @ObjectType({
+  simpleResolvers: true,
   description: 'The owner alternative of an operation: its owner may use it without the scopes.',
 })
 export class OwnerAlternative {
@@ -48,7 +49,10 @@ export class OwnerAlternative {
   resource!: string | null;
 }
 
-@ObjectType({ description: 'What one root operation requires, read from the map the server enforces.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'What one root operation requires, read from the map the server enforces.',
+})
 export class OperationPermission {
   @Field(() => String, { description: 'The root field name, e.g. "me".' })
   operation!: string;

@@ -1,7 +1,7 @@
 import { Field, ObjectType } from 'type-graphql';
 import { User } from './user.type';
 
-@ObjectType({ description: 'Cursor pagination state.' })
+@ObjectType({ simpleResolvers: true, description: 'Cursor pagination state.' })
 export class PageInfo {
   @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
   endCursor!: string | null;
@@ -10,7 +10,7 @@ export class PageInfo {
   hasNextPage!: boolean;
 }
 
-@ObjectType({ description: 'One page of users, ordered by username.' })
+@ObjectType({ simpleResolvers: true, description: 'One page of users, ordered by username.' })
 export class UserPage {
   @Field(() => [User])
   nodes!: User[];

@@ -2,7 +2,10 @@ import { DateTimeISOResolver } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { type UserAccount } from '../accounts/user-repository';
 
-@ObjectType({ description: 'A user account. The password hash never leaves the database layer.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'A user account. The password hash never leaves the database layer.',
+})
 export class User {
   @Field(() => ID)
   id!: string;

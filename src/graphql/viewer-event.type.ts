@@ -12,6 +12,7 @@ export const VIEWER_EVENT_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 @ObjectType({
+  simpleResolvers: true,
   description:
     'Something that happened to your account elsewhere. On `user.scopes_set`, refresh to get a token with your new scopes; a socket whose own token was revoked is closed (4401) instead.',
 })

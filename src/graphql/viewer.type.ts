@@ -5,7 +5,10 @@ import { type AuthenticatedIdentity } from '../auth/identity';
 /** What a Viewer is made of: the claims of a verified or freshly issued access token. */
 export type ViewerClaims = Pick<AuthenticatedIdentity, 'subject' | 'username' | 'scopes' | 'expiresAt'>;
 
-@ObjectType({ description: 'The caller, exactly as its verified access token describes it.' })
+@ObjectType({
+  simpleResolvers: true,
+  description: 'The caller, exactly as its verified access token describes it.',
+})
 export class Viewer {
   @Field(() => ID, { description: 'The token subject (`sub`).' })
   id!: string;
