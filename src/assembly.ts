@@ -44,7 +44,7 @@ export async function assembleServices(
   options: Omit<AssemblyOptions, 'lifecycle'> & { readonly metrics?: PrometheusMetrics },
 ): Promise<AssembledServices> {
   const { logger, clock, tracing, metrics } = options;
-  const runtime = buildRuntime(config, { logger, metrics, tracing, ...(clock && { clock }) });
+  const runtime = buildRuntime(config, { logger, metrics, ...(clock && { clock }) });
   const services = await startServices(runtime, logger, {
     metrics,
     tracing,

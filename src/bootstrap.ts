@@ -43,8 +43,6 @@ export interface RuntimeOptions {
   readonly clock?: () => number;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
-  /** Draws a span for each token verified in full (not for one the cache remembers). */
-  readonly tracing?: Pick<Tracing, 'traceVerification'>;
 }
 
 /** The trusted issuers of `config`, each with its key source: a remote JWKS or a PEM file read now. */
@@ -76,7 +74,7 @@ function trustedIssuers(
  */
 export function buildRuntime(
   config: Config,
-  { clock, logger = createLogger('silent'), metrics = NO_METRICS, tracing }: RuntimeOptions = {},
+  { clock, logger = createLogger('silent'), metrics = NO_METRICS }: RuntimeOptions = {},
 ): Runtime {
   const { keyRing, usesDevKey } = loadKeyRing(config);
   const tokens = createTokenService({
@@ -85,7 +83,6 @@ export function buildRuntime(
     trustedIssuers: trustedIssuers(config, logger, metrics, clock),
     clock,
     onCacheLookup: (hit) => metrics.tokenCacheLookup(hit),
-    ...(tracing && { traceVerification: (verify) => tracing.traceVerification(verify) }),
     scopeClosure: config.authorization.scopeClosure,
   });
   const warnings = [...config.warnings];

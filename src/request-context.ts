@@ -1,5 +1,6 @@
 import { type AuthenticatedIdentity, type Identity } from './auth/identity';
 import { AppError, AuthError } from './errors';
+import { type RequestTrace } from './observability/tracing-hooks';
 
 /** Where the request came from: sessions record it and login throttling counts by it. */
 export interface ClientInfo {
@@ -19,6 +20,8 @@ export interface RequestContext {
   readonly requestId: string;
   /** performance.now() when the context was made: the request log's duration starts here. */
   readonly startedAt: number;
+  /** The request's trace when tracing records it (HTTP only): decisions and the outcome go on it. */
+  readonly trace?: RequestTrace | undefined;
 }
 
 /**

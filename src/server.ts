@@ -135,7 +135,7 @@ async function registerGraphQL(
       realm: config.jwt.audience,
       log,
       metrics,
-      ...(tracing && { traceId: () => tracing.currentTraceId() }),
+      ...(tracing && { requestTrace: (request) => tracing.requestTrace(request) }),
     }),
   });
 }

@@ -23,8 +23,6 @@ export interface TokenServiceOptions extends IssuerSettings, VerifierSettings {
   readonly clock?: () => number;
   /** Told whether each verification found the token already verified (for metrics). */
   readonly onCacheLookup?: (hit: boolean) => void;
-  /** Runs each verification in full (a token not remembered), so tracing can draw a span around it. */
-  readonly traceVerification?: <T>(verify: () => Promise<T>) => Promise<T>;
   /** What each scope implies (SCOPE_HIERARCHY): a verified token's scopes are expanded with it once. */
   readonly scopeClosure?: ScopeClosure;
 }
@@ -48,14 +46,13 @@ export function createTokenService(options: TokenServiceOptions): TokenService {
     revocations,
     options.onCacheLookup,
     options.scopeClosure,
-    options.traceVerification,
   );
   const published = {
     keys: keyRing.keys.flatMap((key) => (key.alg === 'HS256' ? [] : [publicJwk(key)])),
   };
   return {
     issue: (request, issueOptions) => issuer.issue(request, issueOptions),
-    verify: (token) => verifier.verify(token),
+    verify: (token, observer) => verifier.verify(token, observer),
     jwks: () => published,
     revocations,
   };

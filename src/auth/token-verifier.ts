@@ -29,6 +29,11 @@ export type VerifierSettings = Pick<
 >;
 
 /** Where a token's claims are checked: our own audience and claim names, or an external issuer's. */
+/** Told of each verification in full (a token not remembered), so that tracing can draw a span around it. */
+export interface VerificationObserver {
+  traceVerification<T>(verify: () => Promise<T>): Promise<T>;
+}
+
 interface Route {
   readonly key: SigningKey | VerificationKey | undefined;
   readonly audience: string;
@@ -49,22 +54,24 @@ export class TokenVerifier {
     private readonly revocations: RevocationRegistry,
     private readonly onCacheLookup: (hit: boolean) => void = () => undefined,
     scopeClosure: ScopeClosure = new Map(),
-    private readonly traceVerification?: <T>(verify: () => Promise<T>) => Promise<T>,
   ) {
     this.trusted = new Map(trustedIssuers.map((entry) => [entry.issuer, entry]));
     this.cache = new VerifiedTokenCache(clock, settings.clockToleranceSeconds);
     this.scopeSets = new ScopeSets(scopeClosure);
   }
 
-  /** @throws AuthError with a client-safe reason and an operator-facing detail */
-  async verify(token: string): Promise<VerifiedToken> {
+  /**
+   * @param observer told of a verification in full (a token not remembered): tracing's span for it
+   * @throws AuthError with a client-safe reason and an operator-facing detail
+   */
+  async verify(token: string, observer?: VerificationObserver): Promise<VerifiedToken> {
     const known =
       typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH ? await this.cache.get(token) : undefined;
     this.onCacheLookup(known !== undefined);
     const verified =
       known ??
-      (await (this.traceVerification
-        ? this.traceVerification(() => this.verifyFully(token))
+      (await (observer
+        ? observer.traceVerification(() => this.verifyFully(token))
         : this.verifyFully(token)));
     // Checked on every use, remembered or not: a revocation takes effect on the next request.
     if (this.revocations.revokes(verified)) fail('revoked');

@@ -8,6 +8,7 @@ import {
   OperationType,
   OwnerAlternative,
 } from './operation-permission.type';
+import { TokenOnly } from './token-only';
 
 /** Every root field of `map`, published with the hierarchy in `closure` expanded. */
 export function publishedOperations(
@@ -48,6 +49,7 @@ export class PermissionsResolver {
     description:
       'Every root query, mutation and subscription with what it requires: the same map the server enforces.',
   })
+  @TokenOnly()
   permissions(): readonly OperationPermission[] {
     return this.operations;
   }

@@ -1,6 +1,7 @@
 import {
   type Attributes,
   context,
+  type Context,
   propagation,
   ROOT_CONTEXT,
   type Span,
@@ -20,11 +21,20 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { type GraphQLResolveInfo } from 'graphql';
+import {
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+  isObjectType,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { applyMiddleware, type IMiddlewareFunction, type IMiddlewareTypeMap } from 'graphql-middleware';
 import { type LogEvent } from 'kysely';
 import { type TracingConfig } from '../config/observability';
 import { AuthError } from '../errors';
-import { type Tracing } from './tracing-hooks';
+import { readsOnlyTheToken } from '../graphql/token-only';
+import { type RequestContext } from '../request-context';
+import { type RequestTrace, type Tracing } from './tracing-hooks';
 
 /*
  * Loaded only when OTEL_EXPORTER_OTLP_ENDPOINT is set (src/index.ts requires it then): with tracing off no
@@ -35,13 +45,17 @@ import { type Tracing } from './tracing-hooks';
  * the permission decisions as events on the request's span rather than a span per field. A request the
  * sampler does not record (OTEL_TRACES_SAMPLER) gets no span at all: no id drawn, no context entered, no
  * attribute computed, no event or child span built.
+ *
+ * The request's trace travels explicitly (the GraphQL context, the token check's observer), not through
+ * OpenTelemetry's async context: on Node 20 that is AsyncLocalStorage, whose promise hooks every promise of
+ * the process pays while it is on, about 40% of what tracing every request cost in instructions. Only the
+ * database spans need it (Kysely reports a query without its request), so it is entered only by operations
+ * that may query the database, and switched off whenever none of them is in flight.
  */
 
-/** Only the spans of recorded requests: an unsampled request is never looked up again. */
-const requestSpans = new WeakMap<FastifyRequest, Span>();
 const REQUEST_ATTRIBUTES: Attributes = Object.freeze({ 'url.path': '/graphql' });
 
-/** The span of the request being served, when it is being recorded. */
+/** The span of the database query's request, when it is being recorded (the async context's). */
 function recordingSpan(): Span | undefined {
   const span = trace.getSpan(context.active());
   return span?.isRecording() ? span : undefined;
@@ -52,9 +66,69 @@ function operationOf(sqlText: string): string {
   return /^\s*(\w+)/.exec(sqlText)?.[1]?.toUpperCase() ?? 'QUERY';
 }
 
+/** One recorded request: its span, and the async context its database queries are parented from. */
+class RecordedRequest implements RequestTrace {
+  /** Whether an operation of this request entered the async context (a batch may hold several). */
+  entered = false;
+  private parent: Context | undefined;
+
+  constructor(
+    readonly span: Span,
+    private readonly tracer: Tracer,
+  ) {}
+
+  get traceId(): string {
+    return this.span.spanContext().traceId;
+  }
+
+  /** The context that makes the request's span the parent, built once and only when a child needs it. */
+  context(): Context {
+    return (this.parent ??= trace.setSpan(ROOT_CONTEXT, this.span));
+  }
+
+  /** A child span per full verification: the outcome or the refusal's reason, never the token. */
+  async traceVerification<T>(verify: () => Promise<T>): Promise<T> {
+    const span = this.tracer.startSpan('jwt.verify', undefined, this.context());
+    try {
+      const verified = await verify();
+      span.setAttribute('auth.outcome', 'verified');
+      return verified;
+    } catch (error) {
+      span.setAttribute('auth.outcome', error instanceof AuthError ? error.reason : 'error');
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  recordDecision(info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>, allowed: boolean): void {
+    this.span.addEvent('authz.decision', {
+      'graphql.field': `${info.parentType.name}.${info.fieldName}`,
+      'authz.decision': allowed ? 'allow' : 'deny',
+    });
+  }
+
+  annotate(details: Parameters<RequestTrace['annotate']>[0]): void {
+    const { operationName, operationType, outcome, subject } = details;
+    const { span } = this;
+    span.updateName([operationType ?? 'graphql', operationName].filter(Boolean).join(' '));
+    if (operationName) span.setAttribute('graphql.operation.name', operationName);
+    if (operationType) span.setAttribute('graphql.operation.type', operationType);
+    span.setAttribute('graphql.outcome', outcome);
+    // The subject alone: no username, scope or claim from the token.
+    if (subject !== undefined) span.setAttribute('enduser.id', subject);
+    if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
+  }
+}
+
 class OpenTelemetryTracing implements Tracing {
-  /** Recorded requests between their arrival and their response. */
-  private recording = 0;
+  /** The recorded requests being served, each from its arrival until its response closes. */
+  private readonly recorded = new WeakMap<FastifyRequest, RecordedRequest>();
+  /** Recorded requests in flight that entered the async context. */
+  private entered = 0;
+  /** Whether an operation needs the async context: decided once per document, which Apollo caches. */
+  private readonly needsContext = new WeakMap<OperationDefinitionNode, boolean>();
 
   constructor(
     private readonly sdk: NodeSDK,
@@ -65,9 +139,7 @@ class OpenTelemetryTracing implements Tracing {
 
   /**
    * A SERVER span per recorded GraphQL HTTP request, continuing the caller's W3C `traceparent` when there
-   * is one. It starts when the request arrives and becomes the active context just before the handler
-   * (after the body is read, whose stream callbacks would lose it), so everything the request does is its
-   * child; it ends when the response closes, sent or aborted.
+   * is one. It starts when the request arrives and ends when the response closes, sent or aborted.
    */
   instrumentServer(app: FastifyInstance): void {
     app.addHook('onRequest', (request, reply, done) => {
@@ -85,58 +157,75 @@ class OpenTelemetryTracing implements Tracing {
       );
       if (!span.isRecording()) return done();
       span.setAttribute('http.request.method', request.method);
-      requestSpans.set(request, span);
-      this.recording += 1;
+      const recorded = new RecordedRequest(span, this.tracer);
+      this.recorded.set(request, recorded);
       // 'close' comes once the response is sent or the connection is gone: no hook for every request.
       reply.raw.once('close', () => {
         span.setAttribute('http.response.status_code', reply.raw.statusCode);
         if (!reply.raw.writableFinished) {
           span.setStatus({ code: SpanStatusCode.ERROR, message: 'aborted by the client' });
         } else if (reply.raw.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-        this.finish(request, span);
+        this.finish(request, recorded);
       });
       done();
     });
-    app.addHook('preHandler', (request, _reply, done) => {
-      const span = requestSpans.get(request);
-      if (!span) return done();
-      context.with(trace.setSpan(ROOT_CONTEXT, span), done);
-    });
   }
 
-  private finish(request: FastifyRequest, span: Span): void {
-    requestSpans.delete(request);
-    span.end();
-    // Node 20's AsyncLocalStorage makes every promise of the process pay a hook while it is enabled; with
-    // no recorded request in flight nothing reads the context, so it is switched off until the next one
-    // enters (context.with enables it again). At a 1% ratio the hooks were 3% of a profile, paid by the
-    // 99 requests in a hundred that are not recorded.
-    this.recording -= 1;
-    if (this.recording === 0) this.contextManager.disable();
+  requestTrace(request: FastifyRequest): RequestTrace | undefined {
+    return this.recorded.get(request);
   }
 
-  /** A child span per full verification: the outcome or the refusal's reason, never the token. */
-  async traceVerification<T>(verify: () => Promise<T>): Promise<T> {
-    if (!recordingSpan()) return verify();
-    const span = this.tracer.startSpan('jwt.verify');
-    try {
-      const verified = await verify();
-      span.setAttribute('auth.outcome', 'verified');
-      return verified;
-    } catch (error) {
-      span.setAttribute('auth.outcome', error instanceof AuthError ? error.reason : 'error');
-      span.setStatus({ code: SpanStatusCode.ERROR });
-      throw error;
-    } finally {
-      span.end();
+  /**
+   * Wraps every field that has a resolver or a permission rule: a recorded operation that may query the
+   * database resolves its fields inside the request's context, so that onQuery finds the request. Each
+   * field enters it itself, because graphql-js continues a field's children outside the promise its
+   * resolver returned. Plain properties (the object types' simple resolvers) are left alone.
+   */
+  instrumentSchema(schema: GraphQLSchema): GraphQLSchema {
+    const enter = (
+      resolve: GraphQLFieldResolver<unknown, RequestContext>,
+      parent: unknown,
+      args: Record<string, unknown>,
+      ctx: RequestContext,
+      info: GraphQLResolveInfo,
+    ): unknown => {
+      const recorded = ctx.trace instanceof RecordedRequest ? ctx.trace : undefined;
+      if (!recorded || !this.entersContext(recorded, info)) return resolve(parent, args, ctx, info);
+      return context.with(recorded.context(), resolve, undefined, parent, args, ctx, info);
+    };
+    const wrapped: IMiddlewareTypeMap = {};
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type) || type.name.startsWith('__')) continue;
+      const fields = Object.values(type.getFields()).filter((field) => field.resolve !== undefined);
+      if (fields.length > 0)
+        // Typed as returning a promise, a middleware's value is passed on as it is: sync stays sync.
+        wrapped[type.name] = Object.fromEntries(
+          fields.map((field) => [field.name, enter as IMiddlewareFunction]),
+        );
     }
+    return applyMiddleware(schema, wrapped);
   }
 
-  recordDecision(info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>, allowed: boolean): void {
-    recordingSpan()?.addEvent('authz.decision', {
-      'graphql.field': `${info.parentType.name}.${info.fieldName}`,
-      'authz.decision': allowed ? 'allow' : 'deny',
-    });
+  private entersContext(recorded: RecordedRequest, info: GraphQLResolveInfo): boolean {
+    let needs = this.needsContext.get(info.operation);
+    if (needs === undefined) {
+      needs = !readsOnlyTheToken(info.schema, info.operation, info.fragments);
+      this.needsContext.set(info.operation, needs);
+    }
+    if (needs && !recorded.entered) {
+      recorded.entered = true;
+      this.entered += 1;
+    }
+    return needs;
+  }
+
+  private finish(request: FastifyRequest, recorded: RecordedRequest): void {
+    this.recorded.delete(request);
+    recorded.span.end();
+    if (recorded.entered) this.entered -= 1;
+    // With no request in flight that entered it, nothing reads the context: switched off until the next
+    // one enters (context.with enables it again). This also ends what the SDK's exports switched on.
+    if (this.entered === 0) this.contextManager.disable();
   }
 
   /**
@@ -163,28 +252,6 @@ class OpenTelemetryTracing implements Tracing {
       span.setStatus({ code: SpanStatusCode.ERROR });
     }
     span.end(end);
-  }
-
-  annotateRequest(details: {
-    operationName: string | null;
-    operationType: string | undefined;
-    outcome: string;
-    subject: string | undefined;
-  }): void {
-    const span = recordingSpan();
-    if (!span) return;
-    const { operationName, operationType, outcome, subject } = details;
-    span.updateName([operationType ?? 'graphql', operationName].filter(Boolean).join(' '));
-    if (operationName) span.setAttribute('graphql.operation.name', operationName);
-    if (operationType) span.setAttribute('graphql.operation.type', operationType);
-    span.setAttribute('graphql.outcome', outcome);
-    // The subject alone: no username, scope or claim from the token.
-    if (subject !== undefined) span.setAttribute('enduser.id', subject);
-    if (outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR });
-  }
-
-  currentTraceId(): string | undefined {
-    return trace.getSpan(context.active())?.spanContext().traceId;
   }
 
   shutdown(): Promise<void> {

@@ -12,7 +12,7 @@ export interface PermissionHooks {
   /** Told of each field the map refuses (`Type.field`), for metrics. */
   readonly onDenied?: (field: string) => void;
   /** Told of each decision (tracing records it on the request's span). */
-  readonly onDecided?: (info: GraphQLResolveInfo, allowed: boolean) => void;
+  readonly onDecided?: (info: GraphQLResolveInfo, allowed: boolean, context: RequestContext) => void;
 }
 
 type RuleResult = true | Error | Promise<true | Error>;
@@ -23,8 +23,8 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
 
 function ruleFor(policy: Policy, name: string, facts: AccessFacts, hooks: PermissionHooks): Rule {
   const { onDenied, onDecided } = hooks;
-  const settle = (decision: Decision, info: GraphQLResolveInfo): true | Error => {
-    onDecided?.(info, !decision);
+  const settle = (decision: Decision, info: GraphQLResolveInfo, context: RequestContext): true | Error => {
+    onDecided?.(info, !decision, context);
     if (!decision) return true;
     onDenied?.(`${info.parentType.name}.${info.fieldName}`);
     return decision;
@@ -38,8 +38,8 @@ function ruleFor(policy: Policy, name: string, facts: AccessFacts, hooks: Permis
   ): RuleResult => {
     const decision = decide(policy, { identity: context.identity, args, parent, context }, facts);
     return decision instanceof Promise
-      ? decision.then((settled) => settle(settled, info), asError)
-      : settle(decision, info);
+      ? decision.then((settled) => settle(settled, info, context), asError)
+      : settle(decision, info, context);
   };
   // 'no_cache': the token alone decides most fields in a few property reads, cheaper than shield's
   // per-request cache (bench/README.md); what needs the database is read once per request by the facts.

@@ -8,7 +8,6 @@ import { type Logger } from 'pino';
 import { type TokenService } from '../auth/token-service';
 import { type Config } from '../config';
 import { type Metrics } from '../observability/metrics';
-import { type Tracing } from '../observability/tracing-hooks';
 import { type RequestContext } from '../request-context';
 import { type GraphQLPipeline } from './graphql-pipeline';
 import { landingPage } from './landing-page';
@@ -27,7 +26,6 @@ export function createApollo(
     readonly logger: Logger;
     readonly tokens: TokenService;
     readonly metrics: Metrics;
-    readonly tracing?: Tracing;
     /** Built by server.ts when the configuration names a graph (usage-reporting.plugin.ts). */
     readonly usageReporting?: ApolloServerPlugin<RequestContext>;
   },
@@ -70,7 +68,7 @@ export function createApollo(
       // (2.7% of `me`'s instructions for two of them, counted side by side).
       ...(deps.usageReporting ? [deps.usageReporting] : []),
       ...(limits.plugins as ApolloServerPlugin<RequestContext>[]),
-      responsePlugin(deps.logger, config.jwt.audience, deps.metrics, deps.tracing),
+      responsePlugin(deps.logger, config.jwt.audience, deps.metrics),
       landingPage(config, deps.tokens),
     ],
   });

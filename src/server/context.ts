@@ -5,6 +5,7 @@ import { type Logger } from 'pino';
 import { type Authenticate } from '../auth/authenticate';
 import { AuthError } from '../errors';
 import { type Metrics } from '../observability/metrics';
+import { type RequestTrace } from '../observability/tracing-hooks';
 import { type RequestContext } from '../request-context';
 import { toGraphQLError } from './graphql-error';
 import { REQUEST_ID_HEADER } from './request-id';
@@ -16,8 +17,8 @@ export interface ContextFunctionOptions {
   readonly realm: string;
   readonly log: Logger;
   readonly metrics: Metrics;
-  /** The active trace's id, for the log line (when tracing is on). */
-  readonly traceId?: () => string | undefined;
+  /** The request's trace, when tracing is on and records it. */
+  readonly requestTrace?: (request: FastifyRequest) => RequestTrace | undefined;
 }
 
 /**
@@ -31,18 +32,20 @@ export function createContextFunction({
   realm,
   log,
   metrics,
-  traceId,
+  requestTrace,
 }: ContextFunctionOptions) {
   return async function context(request: FastifyRequest, reply: FastifyReply): Promise<RequestContext> {
     // Straight on fastify's reply, refusals included: cheaper than through Apollo's response headers.
     void reply.header(REQUEST_ID_HEADER, request.id);
+    const trace = requestTrace?.(request);
     try {
       // A fresh object per request: graphql-shield keeps its per-request rule cache on the context.
       return {
-        identity: await authenticate(request.headers.authorization),
+        identity: await authenticate(request.headers.authorization, trace),
         client: { ip: request.ip, userAgent: request.headers['user-agent'] },
         requestId: request.id,
         startedAt: performance.now(),
+        trace,
       };
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
@@ -51,7 +54,7 @@ export function createContextFunction({
       log.info(
         {
           reqId: request.id,
-          ...(traceId && { traceId: traceId() }),
+          ...(trace && { traceId: trace.traceId }),
           auth: { reason: error.reason, check: error.detail },
         },
         'credential refused',

@@ -44,15 +44,19 @@ export async function graphqlPipeline(
   metrics: Metrics,
 ): Promise<GraphQLPipeline> {
   const { tracing } = deps;
-  const schema = applyPermissions(
+  const permitted = applyPermissions(
     await buildWiredSchema(deps, config.authorization.scopeClosure),
     deps.api.permissions,
     deps.access,
     {
       onDenied: (field) => metrics.accessDenied(field),
-      ...(tracing && { onDecided: (info, allowed) => tracing.recordDecision(info, allowed) }),
+      ...(tracing && {
+        onDecided: (info, allowed, context) => context.trace?.recordDecision(info, allowed),
+      }),
     },
   );
+  // Outside the permission checks: what their rules read from the database belongs to the request too.
+  const schema = tracing ? tracing.instrumentSchema(permitted) : permitted;
   const limits = abuseProtection(config.graphql);
   const documents = trustedDocumentsFor(config.trustedDocuments);
   const pinned = documents && pinnedDocuments(schema, documents.texts(), limits.validationRules);

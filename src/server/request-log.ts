@@ -35,13 +35,11 @@ export interface RequestLog {
 export function requestLog(
   log: Logger,
   hooks: {
-    /** The active trace's id, for the line (when tracing is on). */
-    readonly traceId?: () => string | undefined;
     /** Told of each error that found the database unavailable (metrics count them). */
     readonly onDatabaseUnavailable?: () => void;
   } = {},
 ): RequestLog {
-  const { traceId, onDatabaseUnavailable } = hooks;
+  const { onDatabaseUnavailable } = hooks;
   // The level does not change while the process runs.
   const infoEnabled = log.isLevelEnabled('info');
   return {
@@ -61,7 +59,7 @@ export function requestLog(
         }
       }
     },
-    onResponse({ response, operationName, contextValue: { requestId, identity, startedAt } }) {
+    onResponse({ response, operationName, contextValue: { requestId, identity, startedAt, trace } }) {
       const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
       // The common case, a clean request with info logging off, costs nothing more.
       if (!errors?.length && !infoEnabled) return;
@@ -77,7 +75,7 @@ export function requestLog(
       const codes = [...new Set(errors?.map((error) => String(error.extensions?.code)) ?? [])];
       const line = {
         reqId: requestId,
-        ...(traceId && { traceId: traceId() }),
+        ...(trace && { traceId: trace.traceId }),
         graphql: {
           operationName: operationName ?? null,
           sub: identity.authenticated ? identity.subject : null,

@@ -3,7 +3,6 @@ import { type Logger } from 'pino';
 import { type RequestContext } from '../request-context';
 import { clientOf } from '../observability/client-awareness';
 import { type Metrics } from '../observability/metrics';
-import { type Tracing } from '../observability/tracing-hooks';
 import { requestLog, requestOutcome } from './request-log';
 import { responseStatus } from './response-status';
 import { refuseBeforeExecution } from './before-execution';
@@ -21,11 +20,9 @@ export function responsePlugin(
   log: Logger,
   realm: string,
   metrics: Metrics,
-  tracing?: Tracing,
 ): ApolloServerPlugin<RequestContext> {
   const setStatus = responseStatus(realm);
   const { onErrors, onResponse } = requestLog(log, {
-    ...(tracing && { traceId: () => tracing.currentTraceId() }),
     onDatabaseUnavailable: () => metrics.databaseError(),
   });
   const listener: RequestListener = {
@@ -44,9 +41,9 @@ export function responsePlugin(
         outcome,
         (performance.now() - context.contextValue.startedAt) / 1000,
       );
-      if (tracing) {
-        const { identity } = context.contextValue;
-        tracing.annotateRequest({
+      const { identity, trace } = context.contextValue;
+      if (trace) {
+        trace.annotate({
           operationName,
           operationType: context.operation?.operation,
           outcome,

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import {
   LoginDocument,
@@ -42,10 +43,17 @@ function traceOf(traceId: string) {
 describe.each(ENGINES)('OpenTelemetry traces [%s]', (_engine, database, available) => {
   let server: TestServer;
   let jane: string;
+  /** Every database query the server has run. */
+  let queries = 0;
 
   beforeAll(async () => {
     if (!available) return;
-    server = await startTestServerOn(database, { tracing });
+    server = await startTestServerOn(database, {
+      tracing,
+      onQuery: () => (queries += 1),
+      // For the batch below.
+      env: { GRAPHQL_BATCH_LIMIT: '5' },
+    });
     await server.services.users.createUser({ username: 'jane', password: PASSWORD, scopes: [] }, {});
     jane = (await execute(server.app, LoginDocument, { username: 'jane', password: PASSWORD })).body.data!
       .login!.accessToken;
@@ -176,6 +184,83 @@ describe.each(ENGINES)('OpenTelemetry traces [%s]', (_engine, database, availabl
           expect(spans.length).toBe(1 + children.length);
         }
       }
+    },
+  );
+
+  (available ? it : it.skip)(
+    'keeps an operation that reads only the token out of the async context, which it does not need',
+    async () => {
+      const entered = jest.spyOn(context, 'with');
+      /** The traces whose request span was entered as the async context. */
+      const enteredFor = (traceId: string) =>
+        entered.mock.calls.filter(([active]) => trace.getSpan(active)?.spanContext().traceId === traceId)
+          .length;
+      try {
+        const tokenOnly = Array.from(
+          { length: 5 },
+          (_, index) => `${'cd'.repeat(14)}${String(index).padStart(4, '0')}`,
+        );
+        const before = queries;
+        for (const traceId of tokenOnly) {
+          const response = await execute(
+            server.app,
+            '{ me { id username scopes greeting tokenExpiresAt ... on Viewer { __typename } } permissions { operation } }',
+            {},
+            { token: jane, headers: { traceparent: traceparent(traceId) } },
+          );
+          expect(response.status).toBe(200);
+          const { root } = traceOf(traceId);
+          expect(root!.events.map((event) => event.attributes!['graphql.field'])).toEqual(['Query.me']);
+          expect(enteredFor(traceId)).toBe(0);
+        }
+        // What the marks (graphql/token-only.ts) promise: these fields read no database.
+        expect(queries).toBe(before);
+
+        // The same `me` with a field beneath that reads the database enters it, and its queries are the
+        // request's children.
+        const sessions = 'cdcdcdcdcdcdcdcdcdcdcdcdcdcd9999';
+        await execute(
+          server.app,
+          MySessionsDocument,
+          {},
+          { token: jane, headers: { traceparent: traceparent(sessions) } },
+        );
+        expect(enteredFor(sessions)).toBeGreaterThan(0);
+        expect(
+          traceOf(sessions).children.filter((span) => span.attributes['db.system.name']).length,
+        ).toBeGreaterThan(0);
+      } finally {
+        entered.mockRestore();
+      }
+    },
+  );
+
+  (available ? it : it.skip)(
+    'parents the queries of every operation of a batch, a token-only one beside them, through fragments',
+    async () => {
+      const traceId = 'aaaabbbbccccddddeeeeffff00007777';
+      const response = await server.app.inject({
+        method: 'POST',
+        url: '/graphql',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${jane}`,
+          traceparent: traceparent(traceId),
+        },
+        payload: JSON.stringify([
+          { query: '{ me { id } }' },
+          { query: '{ me { ...Mine } } fragment Mine on Viewer { id sessions { id } }' },
+          { query: '{ me { ... on Viewer { sessions { current } } } }' },
+        ]),
+      });
+      expect(response.statusCode).toBe(200);
+      const results = response.json<Array<{ data?: unknown; errors?: unknown }>>();
+      expect(results.map((result) => result.errors)).toEqual([undefined, undefined, undefined]);
+      const { root, children, spans } = traceOf(traceId);
+      expect(root).toBeDefined();
+      // Each operation that reads the sessions reads them in the request's trace.
+      expect(children.filter((span) => span.attributes['db.system.name']).length).toBeGreaterThanOrEqual(2);
+      expect(spans.length).toBe(1 + children.length);
     },
   );
 
