@@ -1,6 +1,7 @@
+import { type GraphQLResolveInfo } from 'graphql';
 import { type AuthenticatedIdentity, type Identity } from './auth/identity';
+import { type VerificationObserver } from './auth/token-verifier';
 import { AppError, AuthError } from './errors';
-import { type RequestTrace } from './observability/tracing-hooks';
 
 /** Where the request came from: sessions record it and login throttling counts by it. */
 export interface ClientInfo {
@@ -22,6 +23,25 @@ export interface RequestContext {
   readonly startedAt: number;
   /** The request's trace when tracing records it (HTTP only): decisions and the outcome go on it. */
   readonly trace?: RequestTrace | undefined;
+}
+
+/**
+ * One request that tracing records (observability/tracing.ts), handed along explicitly (in the GraphQL
+ * context, to the token check) rather than looked up from an async context that every promise of the
+ * process would pay for.
+ */
+export interface RequestTrace extends VerificationObserver {
+  /** For log lines: a trace leads to its log and back. */
+  readonly traceId: string;
+  /** Records a permission-map decision on the request's span, as an event. */
+  recordDecision(info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>, allowed: boolean): void;
+  /** Names the request's span by its operation and records its outcome and the caller's subject. */
+  annotate(details: {
+    operationName: string | null;
+    operationType: string | undefined;
+    outcome: string;
+    subject: string | undefined;
+  }): void;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { type GraphQLSchema } from 'graphql';
 import { type LogEvent } from 'kysely';
-import { type VerificationObserver } from '../auth/token-verifier';
+import { type RequestTrace } from '../request-context';
 
 /**
  * What the rest of the application knows of tracing: hooks it installs only when it is given one. The
@@ -21,22 +21,4 @@ export interface Tracing {
   onQuery(event: LogEvent, engine: 'sqlite' | 'postgres'): void;
   /** Sends what is still batched. */
   shutdown(): Promise<void>;
-}
-
-/**
- * One recorded request, handed along explicitly (in the GraphQL context, to the token check) rather than
- * looked up from an async context that every promise of the process would pay for.
- */
-export interface RequestTrace extends VerificationObserver {
-  /** For log lines: a trace leads to its log and back. */
-  readonly traceId: string;
-  /** Records a permission-map decision on the request's span, as an event. */
-  recordDecision(info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>, allowed: boolean): void;
-  /** Names the request's span by its operation and records its outcome and the caller's subject. */
-  annotate(details: {
-    operationName: string | null;
-    operationType: string | undefined;
-    outcome: string;
-    subject: string | undefined;
-  }): void;
 }

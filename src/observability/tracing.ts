@@ -33,8 +33,8 @@ import { type LogEvent } from 'kysely';
 import { type TracingConfig } from '../config/observability';
 import { AuthError } from '../errors';
 import { readsOnlyTheToken } from '../graphql/token-only';
-import { type RequestContext } from '../request-context';
-import { type RequestTrace, type Tracing } from './tracing-hooks';
+import { type RequestContext, type RequestTrace } from '../request-context';
+import { type Tracing } from './tracing-hooks';
 
 /*
  * Loaded only when OTEL_EXPORTER_OTLP_ENDPOINT is set (src/index.ts requires it then): with tracing off no
