@@ -19,6 +19,7 @@ import { type RequestContext } from './request-context';
 import { createApollo } from './server/apollo';
 import { batchLimit } from './server/batch-limit';
 import { createContextFunction } from './server/context';
+import { addGraphQLRouteHook } from './server/graphql-route';
 import { htmlPageHeaders, registerExplorer } from './server/explorer';
 import { type GraphQLPipeline, graphqlPipeline } from './server/graphql-pipeline';
 import { explorerHeaders } from './server/landing-page';
@@ -126,7 +127,7 @@ async function registerGraphQL(
   const { tracing, logger: log, metrics, authenticate } = deps;
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));
   // After the batch limit: ids are resolved for batches that may run at all.
-  if (trusted) app.addHook('preHandler', documentGate({ ...trusted, log }));
+  if (trusted) addGraphQLRouteHook(app, 'preHandler', documentGate({ ...trusted, log }));
   await app.register(fastifyApollo(apollo), {
     // OPTIONS is @fastify/cors's: its preflight answers carry the allow-list.
     method: ['GET', 'POST'],
@@ -150,7 +151,7 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   const metrics = deps.metrics ?? NO_METRICS;
   const app = await createFastify(config, deps.logger);
   // Before any route, so that GraphQL requests get their span from the moment they arrive.
-  deps.tracing?.instrumentServer(app);
+  if (deps.tracing) addGraphQLRouteHook(app, 'onRequest', deps.tracing.startRequest);
   const pipeline = await graphqlPipeline(config, deps, metrics);
   const reporting = config.graphos.usageReporting;
   // Required only when configured: with reporting off, Apollo's reporting plugin is never loaded.

@@ -1,4 +1,4 @@
-import { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type FastifyRequest, type onRequestHookHandler } from 'fastify';
 import { type GraphQLSchema } from 'graphql';
 import { type LogEvent } from 'kysely';
 import { type RequestTrace } from '../request-context';
@@ -8,8 +8,8 @@ import { type RequestTrace } from '../request-context';
  * implementation (tracing.ts) and OpenTelemetry are loaded only when tracing is configured.
  */
 export interface Tracing {
-  /** A span per GraphQL HTTP request, continuing the caller's `traceparent`. */
-  instrumentServer(app: FastifyInstance): void;
+  /** The GraphQL route's onRequest hook: a span per recorded request, continuing its `traceparent`. */
+  readonly startRequest: onRequestHookHandler;
   /** The trace of `request` when it is being recorded; undefined for a request the sampler left out. */
   requestTrace(request: FastifyRequest): RequestTrace | undefined;
   /**

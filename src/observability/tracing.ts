@@ -20,7 +20,7 @@ import {
   type Sampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
-import { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { type FastifyRequest, type onRequestHookHandler } from 'fastify';
 import {
   type GraphQLFieldResolver,
   type GraphQLResolveInfo,
@@ -53,12 +53,38 @@ import { type Tracing } from './tracing-hooks';
  * that may query the database, and switched off whenever none of them is in flight.
  */
 
-const REQUEST_ATTRIBUTES: Attributes = Object.freeze({ 'url.path': '/graphql' });
+/** A request span's first attributes, by method: given at its start rather than set one by one. */
+const REQUEST_ATTRIBUTES: Readonly<Record<string, Attributes>> = {
+  POST: Object.freeze({ 'url.path': '/graphql', 'http.request.method': 'POST' }),
+  GET: Object.freeze({ 'url.path': '/graphql', 'http.request.method': 'GET' }),
+};
 
 /** The span of the database query's request, when it is being recorded (the async context's). */
 function recordingSpan(): Span | undefined {
   const span = trace.getSpan(context.active());
   return span?.isRecording() ? span : undefined;
+}
+
+/** A decision event's attributes, built once per field and outcome ([deny, allow]): the SDK copies them. */
+const decisionAttributes = new WeakMap<object, Map<string, readonly [Attributes, Attributes]>>();
+
+function attributesOfDecision(
+  { parentType, fieldName }: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>,
+  allowed: boolean,
+): Attributes {
+  let byField = decisionAttributes.get(parentType);
+  if (!byField)
+    decisionAttributes.set(parentType, (byField = new Map<string, readonly [Attributes, Attributes]>()));
+  let pair = byField.get(fieldName);
+  if (!pair) {
+    const field = `${parentType.name}.${fieldName}`;
+    pair = [
+      Object.freeze({ 'graphql.field': field, 'authz.decision': 'deny' }),
+      Object.freeze({ 'graphql.field': field, 'authz.decision': 'allow' }),
+    ];
+    byField.set(fieldName, pair);
+  }
+  return pair[allowed ? 1 : 0];
 }
 
 /** "SELECT" from "select ... ", for the span name and db.operation.name. */
@@ -103,10 +129,7 @@ class RecordedRequest implements RequestTrace {
   }
 
   recordDecision(info: Pick<GraphQLResolveInfo, 'parentType' | 'fieldName'>, allowed: boolean): void {
-    this.span.addEvent('authz.decision', {
-      'graphql.field': `${info.parentType.name}.${info.fieldName}`,
-      'authz.decision': allowed ? 'allow' : 'deny',
-    });
+    this.span.addEvent('authz.decision', attributesOfDecision(info, allowed));
   }
 
   annotate(details: Parameters<RequestTrace['annotate']>[0]): void {
@@ -141,35 +164,32 @@ class OpenTelemetryTracing implements Tracing {
    * A SERVER span per recorded GraphQL HTTP request, continuing the caller's W3C `traceparent` when there
    * is one. It starts when the request arrives and ends when the response closes, sent or aborted.
    */
-  instrumentServer(app: FastifyInstance): void {
-    app.addHook('onRequest', (request, reply, done) => {
-      if (request.routeOptions.url !== '/graphql') return done();
-      const { traceparent } = request.headers;
-      // A request the sampler would drop costs one comparison: no span, no ids drawn (about 7% of an
-      // unsampled request's instructions went to the span the SDK builds only to drop it).
-      if (!this.sampling.rootSampled(traceparent !== undefined)) return done();
-      const parent =
-        traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, request.headers);
-      const span = this.tracer.startSpan(
-        'graphql',
-        { kind: SpanKind.SERVER, attributes: REQUEST_ATTRIBUTES },
-        parent,
-      );
-      if (!span.isRecording()) return done();
-      span.setAttribute('http.request.method', request.method);
-      const recorded = new RecordedRequest(span, this.tracer);
-      this.recorded.set(request, recorded);
-      // 'close' comes once the response is sent or the connection is gone: no hook for every request.
-      reply.raw.once('close', () => {
-        span.setAttribute('http.response.status_code', reply.raw.statusCode);
-        if (!reply.raw.writableFinished) {
-          span.setStatus({ code: SpanStatusCode.ERROR, message: 'aborted by the client' });
-        } else if (reply.raw.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-        this.finish(request, recorded);
-      });
-      done();
+  readonly startRequest: onRequestHookHandler = (request, reply, done) => {
+    const { traceparent } = request.headers;
+    // A request the sampler would drop costs one comparison: no span, no ids drawn (about 7% of an
+    // unsampled request's instructions went to the span the SDK builds only to drop it).
+    if (!this.sampling.rootSampled(traceparent !== undefined)) return done();
+    const parent =
+      traceparent === undefined ? ROOT_CONTEXT : propagation.extract(ROOT_CONTEXT, request.headers);
+    const attributes = REQUEST_ATTRIBUTES[request.method] ?? {
+      'url.path': '/graphql',
+      'http.request.method': request.method,
+    };
+    const span = this.tracer.startSpan('graphql', { kind: SpanKind.SERVER, attributes }, parent);
+    if (!span.isRecording()) return done();
+    const recorded = new RecordedRequest(span, this.tracer);
+    this.recorded.set(request, recorded);
+    // 'close' comes once, when the response is sent or the connection is gone: no hook for every
+    // request, and no once() wrapper to build and remove.
+    reply.raw.on('close', () => {
+      span.setAttribute('http.response.status_code', reply.raw.statusCode);
+      if (!reply.raw.writableFinished) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'aborted by the client' });
+      } else if (reply.raw.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      this.finish(request, recorded);
     });
-  }
+    done();
+  };
 
   requestTrace(request: FastifyRequest): RequestTrace | undefined {
     return this.recorded.get(request);

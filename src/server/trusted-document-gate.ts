@@ -12,7 +12,7 @@ import {
 export type DocumentGateOptions = ResolveOptions & { readonly log: Logger };
 
 /**
- * A fastify preHandler for the GraphQL route that resolves trusted document ids to their text before
+ * A fastify preHandler for the GraphQL route (graphql-route.ts) that resolves trusted document ids to their text before
  * Apollo sees the request, so a known id runs exactly the manifest's document (any text sent with it is
  * ignored). In `allow` mode anything else goes on as before (raw documents, APQ); in `only` mode a raw
  * document or an unknown id is refused with 400 PERSISTED_QUERY_NOT_ALLOWED before anything is parsed.
@@ -25,7 +25,6 @@ export function documentGate(options: DocumentGateOptions): preHandlerHookHandle
 
   // A callback hook, not an async one: it has nothing to await, and fastify runs it without a promise.
   return (request: FastifyRequest, reply, done) => {
-    if (request.routeOptions.url !== '/graphql') return done();
     const get = request.method === 'GET';
     // Apollo reads a GET request's parameters from its URL: they are resolved on a copy, written back below.
     const carrier = get ? { ...(request.query as Record<string, unknown>) } : request.body;
