@@ -48,7 +48,7 @@ import { type Tracing } from './tracing-hooks';
  *
  * The request's trace travels explicitly (the GraphQL context, the token check's observer), not through
  * OpenTelemetry's async context: on Node 20 that is AsyncLocalStorage, whose promise hooks every promise of
- * the process pays while it is on, about 40% of what tracing every request cost in instructions. Only the
+ * the process pays while it is on, about half of what tracing every request cost in instructions. Only the
  * database spans need it (Kysely reports a query without its request), so it is entered only by operations
  * that may query the database, and switched off whenever none of them is in flight.
  */
