@@ -17,7 +17,7 @@ const KEY = 'readsTokenOnly';
 /*
  * Which operations answer from the verified token alone. Tracing keeps those out of the async context that
  * database spans need, which Node 20 makes every promise of the process pay for while it is on
- * (docs/observability.md): `me` is most of this API's traffic and reads no database.
+ * (docs/operating.md, tracing): `me` is most of this API's traffic and reads no database.
  */
 
 /**
