@@ -10,7 +10,6 @@ import {
   trace,
   type Tracer,
 } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import {
@@ -34,6 +33,7 @@ import { type TracingConfig } from '../config/observability';
 import { AuthError } from '../errors';
 import { readsOnlyTheToken } from '../graphql/token-only';
 import { type RequestContext, type RequestTrace } from '../request-context';
+import { SwitchedContextManager } from './switched-context-manager';
 import { type Tracing } from './tracing-hooks';
 
 /*
@@ -50,7 +50,8 @@ import { type Tracing } from './tracing-hooks';
  * OpenTelemetry's async context: on Node 20 that is AsyncLocalStorage, whose promise hooks every promise of
  * the process pays while it is on, about half of what tracing every request cost in instructions. Only the
  * database spans need it (Kysely reports a query without its request), so it is entered only by operations
- * that may query the database, and switched off whenever none of them is in flight.
+ * that may query the database, and switched off whenever none of them is in flight
+ * (switched-context-manager.ts).
  */
 
 /** A request span's first attributes, by method: given at its start rather than set one by one. */
@@ -148,15 +149,13 @@ class RecordedRequest implements RequestTrace {
 class OpenTelemetryTracing implements Tracing {
   /** The recorded requests being served, each from its arrival until its response closes. */
   private readonly recorded = new WeakMap<FastifyRequest, RecordedRequest>();
-  /** Recorded requests in flight that entered the async context. */
-  private entered = 0;
   /** Whether an operation needs the async context: decided once per document, which Apollo caches. */
   private readonly needsContext = new WeakMap<OperationDefinitionNode, boolean>();
 
   constructor(
     private readonly sdk: NodeSDK,
     private readonly tracer: Tracer,
-    private readonly contextManager: AsyncLocalStorageContextManager,
+    private readonly contextManager: SwitchedContextManager,
     private readonly sampling: RootSampling,
   ) {}
 
@@ -234,7 +233,7 @@ class OpenTelemetryTracing implements Tracing {
     }
     if (needs && !recorded.entered) {
       recorded.entered = true;
-      this.entered += 1;
+      this.contextManager.hold();
     }
     return needs;
   }
@@ -242,10 +241,8 @@ class OpenTelemetryTracing implements Tracing {
   private finish(request: FastifyRequest, recorded: RecordedRequest): void {
     this.recorded.delete(request);
     recorded.span.end();
-    if (recorded.entered) this.entered -= 1;
-    // With no request in flight that entered it, nothing reads the context: switched off until the next
-    // one enters (context.with enables it again). This also ends what the SDK's exports switched on.
-    if (this.entered === 0) this.contextManager.disable();
+    // The last request in flight that entered the context switches it off, until the next one enters.
+    if (recorded.entered) this.contextManager.release();
   }
 
   /**
@@ -306,7 +303,7 @@ function rootSamplingFor({ sampler, samplerRatio }: TracingConfig): RootSampling
  * @param spanProcessors replace the exporter (tests pass an in-memory one)
  */
 export function startTracing(config: TracingConfig, spanProcessors?: SpanProcessor[]): Tracing {
-  const contextManager = new AsyncLocalStorageContextManager();
+  const contextManager = new SwitchedContextManager();
   const sampling = rootSamplingFor(config);
   const sdk = new NodeSDK({
     serviceName: config.serviceName,
@@ -322,11 +319,7 @@ export function startTracing(config: TracingConfig, spanProcessors?: SpanProcess
     metricReaders: [],
     logRecordProcessors: [],
   });
+  // Starting runs resource detection inside context.with, which leaves the context off again.
   sdk.start();
-  // Starting runs resource detection inside context.with, which enables AsyncLocalStorage for good: until
-  // the first recorded request ended, every request paid its hooks (a server that samples nothing counted
-  // 8-10% more instructions than one without tracing). Exports enable it again; a recorded request's end
-  // switches it off (finish above).
-  contextManager.disable();
   return new OpenTelemetryTracing(sdk, trace.getTracer('graphql-jwt-api'), contextManager, sampling);
 }
