@@ -9,8 +9,8 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
  * that need it say so (`hold`, then `release` when they end); every other `context.with` — the SDK's
  * around each batch it exports, around resource detection at start — leaves it off again when it returns
  * and no request holds it. Before, an export left it on until the next recorded request ended: at a 1%
- * ratio a hundred requests or so after each export paid the hooks, about 5% of every request's
- * instructions on average (docs/performance.md).
+ * ratio the hundred requests or so after each export paid the hooks. The gain is below what our
+ * instruction counts resolve (docs/performance.md, tracing's fourth step).
  */
 export class SwitchedContextManager extends AsyncLocalStorageContextManager {
   private holders = 0;
