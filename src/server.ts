@@ -1,5 +1,5 @@
 import { type ApolloServer } from '@apollo/server';
-import fastifyApollo from '@as-integrations/fastify';
+import { fastifyApolloHandler } from '@as-integrations/fastify';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { type Logger } from 'pino';
@@ -22,6 +22,8 @@ import { createContextFunction } from './server/context';
 import { addGraphQLRouteHook } from './server/graphql-route';
 import { htmlPageHeaders, registerExplorer } from './server/explorer';
 import { type GraphQLPipeline, graphqlPipeline } from './server/graphql-pipeline';
+import { PinnedExecution } from './server/pinned-execution';
+import { responseHooks, type ResponseHooks } from './server/response.plugin';
 import { explorerHeaders } from './server/landing-page';
 import { Lifecycle } from './server/lifecycle';
 import { REQUEST_ID_HEADER, requestIdOf } from './server/request-id';
@@ -111,33 +113,50 @@ function registerSideRoutes(
 }
 
 /**
- * GraphQL over HTTP at /graphql: the batch limit and the trusted-document gate in front of Apollo, and the
- * context function that turns the Authorization header into the caller's identity.
+ * GraphQL over HTTP at /graphql: the batch limit and the trusted-document gate in front of Apollo, the
+ * context function that turns the Authorization header into the caller's identity, and pinned trusted
+ * documents run without Apollo's pipeline where they can be (pinned-execution.ts).
  */
-async function registerGraphQL(
+function registerGraphQL(
   app: FastifyInstance,
   apollo: ApolloServer<RequestContext>,
   config: Config,
   deps: Omit<ServerDependencies, 'metrics'> & {
     readonly metrics: Metrics;
     readonly authenticate: Authenticate;
+    readonly responses: ResponseHooks;
+    /** Off with usage reporting: its Apollo plugin must see every operation. */
+    readonly runPinned: boolean;
   },
-  trusted: GraphQLPipeline['trusted'],
-): Promise<void> {
+  pipeline: GraphQLPipeline,
+): void {
   const { tracing, logger: log, metrics, authenticate } = deps;
+  const { trusted, pinned } = pipeline;
   if (config.graphql.batchLimit > 0) app.addHook('preHandler', batchLimit(config.graphql.batchLimit));
   // After the batch limit: ids are resolved for batches that may run at all.
   if (trusted) addGraphQLRouteHook(app, 'preHandler', documentGate({ ...trusted, log }));
-  await app.register(fastifyApollo(apollo), {
+  const context = createContextFunction({
+    authenticate,
+    realm: config.jwt.audience,
+    log,
+    metrics,
+    ...(tracing && { requestTrace: (request) => tracing.requestTrace(request) }),
+  });
+  const direct =
+    pinned && pinned.size > 0 && deps.runPinned
+      ? new PinnedExecution({ ...pipeline, pinned, hooks: deps.responses }, context)
+      : undefined;
+  const apolloHandler = fastifyApolloHandler(apollo, {
+    context: direct ? direct.contextFunction() : context,
+  });
+  app.route<{ Reply: string }>({
     // OPTIONS is @fastify/cors's: its preflight answers carry the allow-list.
     method: ['GET', 'POST'],
-    context: createContextFunction({
-      authenticate,
-      realm: config.jwt.audience,
-      log,
-      metrics,
-      ...(tracing && { requestTrace: (request) => tracing.requestTrace(request) }),
-    }),
+    url: '/graphql',
+    handler: direct
+      ? async (request, reply) =>
+          (await direct.run(request, reply)) ?? apolloHandler.call(app, request, reply)
+      : apolloHandler,
   });
 }
 
@@ -158,9 +177,10 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   const usageReporting =
     reporting &&
     (await import('./server/usage-reporting.plugin')).usageReportingPlugin(reporting, deps.logger);
+  const responses = responseHooks(deps.logger, config.jwt.audience, metrics);
   const apollo = createApollo(pipeline, config, {
     ...deps,
-    metrics,
+    responses,
     ...(usageReporting && { usageReporting }),
   });
   await apollo.start();
@@ -168,7 +188,13 @@ export async function createServer(config: Config, deps: ServerDependencies): Pr
   const lifecycle = deps.lifecycle ?? new Lifecycle();
   registerSideRoutes(app, config, deps, lifecycle);
   const authenticate = createAuthenticator(deps.tokens);
-  await registerGraphQL(app, apollo, config, { ...deps, metrics, authenticate }, pipeline.trusted);
+  registerGraphQL(
+    app,
+    apollo,
+    config,
+    { ...deps, metrics, authenticate, responses, runPinned: !usageReporting },
+    pipeline,
+  );
   const subscriptions = attachSubscriptions(app, config, {
     ...pipeline,
     authenticate,

@@ -7,12 +7,11 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { type Logger } from 'pino';
 import { type TokenService } from '../auth/token-service';
 import { type Config } from '../config';
-import { type Metrics } from '../observability/metrics';
 import { type RequestContext } from '../request-context';
 import { type GraphQLPipeline } from './graphql-pipeline';
 import { landingPage } from './landing-page';
 import { withPinnedDocuments } from '../trusted-documents/pinned-documents';
-import { responsePlugin } from './response.plugin';
+import { responsePlugin, type ResponseHooks } from './response.plugin';
 
 /**
  * Apollo Server over the GraphQL pipeline (graphql-pipeline.ts: the permitted schema, the limits, the
@@ -25,7 +24,8 @@ export function createApollo(
   deps: {
     readonly logger: Logger;
     readonly tokens: TokenService;
-    readonly metrics: Metrics;
+    /** Shared with pinned documents run outside Apollo (pinned-execution.ts). */
+    readonly responses: ResponseHooks;
     /** Built by server.ts when the configuration names a graph (usage-reporting.plugin.ts). */
     readonly usageReporting?: ApolloServerPlugin<RequestContext>;
   },
@@ -38,7 +38,7 @@ export function createApollo(
     ...(reporting && deps.usageReporting && { apollo: { key: reporting.key, graphRef: reporting.graphRef } }),
     schema: pipeline.schema,
     introspection: graphql.introspection,
-    includeStacktraceInErrorResponses: config.env === 'development',
+    includeStacktraceInErrorResponses: pipeline.includeStacktrace,
     formatError: pipeline.formatError,
     logger: deps.logger,
     // graphql-js stops lexing past this many tokens: the cheapest place to refuse a huge document.
@@ -68,7 +68,7 @@ export function createApollo(
       // (2.7% of `me`'s instructions for two of them, counted side by side).
       ...(deps.usageReporting ? [deps.usageReporting] : []),
       ...(limits.plugins as ApolloServerPlugin<RequestContext>[]),
-      responsePlugin(deps.logger, config.jwt.audience, deps.metrics),
+      responsePlugin(deps.responses),
       landingPage(config, deps.tokens),
     ],
   });

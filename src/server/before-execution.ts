@@ -1,5 +1,12 @@
 import { type GraphQLRequestContextDidResolveOperation } from '@apollo/server';
-import { type FragmentDefinitionNode, GraphQLError, Kind, OperationTypeNode } from 'graphql';
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  Kind,
+  type OperationDefinitionNode,
+  OperationTypeNode,
+} from 'graphql';
 import { AppError, QueryLimitError } from '../errors';
 import { type RequestContext } from '../request-context';
 import { ONE_PASSWORD_MESSAGE, passwordChecks } from './one-password-check';
@@ -33,6 +40,22 @@ const SUBSCRIPTION_OVER_HTTP = new AppError(
  */
 const passwordChecksByRequest = new WeakMap<object, number>();
 
+const fragmentsOf = (document: DocumentNode) => (name: string) =>
+  document.definitions.find(
+    (definition): definition is FragmentDefinitionNode =>
+      definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name,
+  );
+
+/**
+ * Whether {@link refuseBeforeExecution} looks at this operation beyond its variables: a subscription, which
+ * it refuses, or a mutation that checks a password, which it counts across the HTTP request. A pinned
+ * document run outside Apollo (pinned-execution.ts) leaves such operations to Apollo, and so to it.
+ */
+export function checkedBeforeExecution(operation: OperationDefinitionNode, document: DocumentNode): boolean {
+  if (operation.operation === OperationTypeNode.SUBSCRIPTION) return true;
+  return passwordChecks(operation, fragmentsOf(document)) > 0;
+}
+
 /**
  * Apollo's didResolveOperation hook. A plain function: Apollo awaits this hook of every listener together
  * (Promise.all takes a value as well as a promise) and turns what it throws into the response.
@@ -54,12 +77,7 @@ export function refuseBeforeExecution({
   if (operation.operation === OperationTypeNode.SUBSCRIPTION)
     throw refusal(SUBSCRIPTION_OVER_HTTP, requestIsBatched);
   if (operation.operation !== OperationTypeNode.MUTATION) return;
-  const checks = passwordChecks(operation, (name) =>
-    document.definitions.find(
-      (definition): definition is FragmentDefinitionNode =>
-        definition.kind === Kind.FRAGMENT_DEFINITION && definition.name.value === name,
-    ),
-  );
+  const checks = passwordChecks(operation, fragmentsOf(document));
   if (checks === 0) return;
   const seen = (passwordChecksByRequest.get(contextValue.client) ?? 0) + checks;
   passwordChecksByRequest.set(contextValue.client, seen);

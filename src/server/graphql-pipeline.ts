@@ -32,7 +32,10 @@ export interface GraphQLPipeline {
   readonly documents: KeyValueCache<DocumentNode> | null;
   /** TRUSTED_DOCUMENTS when not off. */
   readonly trusted: ResolveOptions | undefined;
+  /** The trusted documents that passed validation, by their text. */
   readonly pinned: ReadonlyMap<string, DocumentNode> | undefined;
+  /** Stack traces in error responses: development only. */
+  readonly includeStacktrace: boolean;
 }
 
 /**
@@ -75,5 +78,6 @@ export async function graphqlPipeline(
       maxTokens: config.graphql.maxTokens,
     },
     pinned,
+    includeStacktrace: config.env === 'development',
   };
 }

@@ -1,19 +1,13 @@
-import {
-  type GraphQLRequestContextDidEncounterErrors,
-  type GraphQLRequestContextWillSendResponse,
-} from '@apollo/server';
 import { type Logger } from 'pino';
 import { errorSpec, ServiceUnavailableError } from '../errors';
-import { type RequestContext } from '../request-context';
+import { type ErrorsContext, type ResponseContext } from './response-context';
 import { type RequestOutcome } from '../observability/metrics';
 import { appErrorOf, isRequestRefusal } from './graphql-error';
 
 const LEVELS = ['info', 'warn', 'error'] as const;
 
 /** ok: no errors; partial: errors beside data; error: no data. */
-export function requestOutcome(
-  response: GraphQLRequestContextWillSendResponse<RequestContext>['response'],
-): RequestOutcome {
+export function requestOutcome(response: ResponseContext['response']): RequestOutcome {
   if (response.body.kind !== 'single') return 'ok';
   const { errors, data } = response.body.singleResult;
   if (!errors?.length) return 'ok';
@@ -22,8 +16,8 @@ export function requestOutcome(
 
 /** What the request log does at two of Apollo's request hooks (composed in response.plugin.ts). */
 export interface RequestLog {
-  readonly onErrors: (context: GraphQLRequestContextDidEncounterErrors<RequestContext>) => void;
-  readonly onResponse: (context: GraphQLRequestContextWillSendResponse<RequestContext>) => void;
+  readonly onErrors: (context: ErrorsContext) => void;
+  readonly onResponse: (context: ResponseContext) => void;
 }
 
 /**

@@ -1,9 +1,8 @@
-import { type GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { type GraphQLFormattedError } from 'graphql';
 import Negotiator from 'negotiator';
 import { bearerChallenge, insufficientScopeChallenge } from '../auth/www-authenticate';
 import { type AuthFailureReason, errorSpec } from '../errors';
-import { type RequestContext } from '../request-context';
+import { type ResponseContext } from './response-context';
 
 /** When errors of several codes leave a response without data, the first of these statuses wins. */
 const STATUS_PRECEDENCE = [503, 401, 429, 403, 400];
@@ -65,9 +64,7 @@ function producedNoData(data: Record<string, unknown> | null | undefined): boole
  * Every response is `Cache-Control: no-store` (its `X-Request-Id` is set by the context function): they carry personal data and tokens (RFC 6749 §5.1, RFC 6750
  * §5.3). Apollo's cache-control plugin, turned off in apollo.ts for its per-field cost, sent the same.
  */
-export function responseStatus(
-  realm: string,
-): (context: GraphQLRequestContextWillSendResponse<RequestContext>) => void {
+export function responseStatus(realm: string): (context: ResponseContext) => void {
   return function setStatus({ request, response, requestIsBatched }) {
     response.http.headers.set('cache-control', 'no-store');
     // A batch shares one HTTP status among operations that may each succeed or fail: it stays 200 and each

@@ -11,8 +11,9 @@ import { sha256 } from './manifest';
 
 /**
  * The trusted documents parsed and validated once, at startup, with the rules every request meets (the
- * abuse limits included), keyed by the SHA-256 of their text. A document that fails validation is left
- * out: requests for it go through the normal pipeline and are refused there, each time, as any other.
+ * abuse limits included), keyed by their text (the manifest's own strings, which a resolved id hands on).
+ * A document that fails validation is left out: requests for it go through the normal pipeline and are
+ * refused there, each time, as any other.
  */
 export function pinnedDocuments(
   schema: GraphQLSchema,
@@ -23,7 +24,7 @@ export function pinnedDocuments(
   const rules = [...specifiedRules, ...validationRules];
   for (const text of texts) {
     const document = parse(text);
-    if (validate(schema, document, rules).length === 0) pinned.set(sha256(text), document);
+    if (validate(schema, document, rules).length === 0) pinned.set(text, document);
   }
   return pinned;
 }
@@ -37,8 +38,9 @@ export function withPinnedDocuments(
   base: KeyValueCache<DocumentNode> | null,
   pinned: ReadonlyMap<string, DocumentNode>,
 ): KeyValueCache<DocumentNode> {
+  const byHash = new Map([...pinned].map(([text, document]) => [sha256(text), document]));
   return {
-    get: async (key) => pinned.get(key.slice(-64)) ?? base?.get(key),
+    get: async (key) => byHash.get(key.slice(-64)) ?? base?.get(key),
     set: async (key, value, options) => base?.set(key, value, options),
     delete: async (key) => base?.delete(key),
   };
