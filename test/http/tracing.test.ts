@@ -9,7 +9,9 @@ import {
   MySessionsDocument,
   UsersDocument,
 } from '../../clients/typescript/src/index';
+import { documentHash } from '../../clients/typescript/src/apollo';
 import { startTracing } from '../../src/observability/tracing';
+import { PinnedExecution } from '../../src/server/pinned-execution';
 import { type Tracing } from '../../src/observability/tracing-hooks';
 import { ENGINES } from '../helpers/databases';
 import { DIST, freshEnv, startServerProcess } from '../helpers/process';
@@ -314,6 +316,67 @@ describe.each(ENGINES)('OpenTelemetry traces [%s]', (_engine, database, availabl
     expect(root!.name).toBe('query Greeting');
     expect(root!.attributes).toMatchObject({ 'http.request.method': 'GET', 'url.path': '/graphql' });
   });
+
+  (available ? it : it.skip)(
+    'draws the same trace for a trusted document run outside Apollo: the request, its token, its decisions and queries',
+    async () => {
+      const trusted = await startTestServerOn(database, { tracing, env: { TRUSTED_DOCUMENTS: 'allow' } });
+      const run = jest.spyOn(PinnedExecution.prototype, 'run');
+      try {
+        await trusted.services.users.createUser({ username: 'june', password: PASSWORD, scopes: [] }, {});
+        const login = await execute(trusted.app, LoginDocument, { username: 'june', password: PASSWORD });
+        const token = login.body.data!.login!.accessToken;
+        const byId = async (document: Parameters<typeof documentHash>[0], traceId: string) => {
+          const response = await trusted.app.inject({
+            method: 'POST',
+            url: '/graphql',
+            headers: {
+              'content-type': 'application/json',
+              authorization: `Bearer ${token}`,
+              traceparent: traceparent(traceId),
+            },
+            payload: JSON.stringify({ documentId: documentHash(document) }),
+          });
+          // Answered by the direct path, not handed to Apollo.
+          expect(typeof (await run.mock.results.at(-1)!.value)).toBe('string');
+          return response;
+        };
+        exporter.reset();
+        const meTrace = 'aaaabbbbccccddddeeeeffff00005555';
+        expect((await byId(MeDocument, meTrace)).statusCode).toBe(200);
+        const me = traceOf(meTrace);
+        expect(me.root!.name).toBe('query Me');
+        expect(me.root!.attributes).toMatchObject({
+          'graphql.operation.name': 'Me',
+          'graphql.operation.type': 'query',
+          'graphql.outcome': 'ok',
+          'enduser.id': (await trusted.tokens.verify(token)).subject,
+          'http.response.status_code': 200,
+        });
+        expect(me.children.map((span) => span.name)).toEqual(['jwt.verify']);
+        expect(me.root!.events.map((event) => event.attributes?.['graphql.field'])).toEqual(['Query.me']);
+
+        const sessionsTrace = 'aaaabbbbccccddddeeeeffff00006666';
+        expect((await byId(MySessionsDocument, sessionsTrace)).statusCode).toBe(200);
+        const sessions = traceOf(sessionsTrace);
+        expect(sessions.root!.name).toBe('query MySessions');
+        expect(sessions.children.filter((span) => span.attributes['db.system.name']).length).toBeGreaterThan(
+          0,
+        );
+
+        const deniedTrace = 'aaaabbbbccccddddeeeeffff00007777';
+        expect((await byId(UsersDocument, deniedTrace)).statusCode).toBe(403);
+        const denied = traceOf(deniedTrace);
+        expect(denied.root!.attributes).toMatchObject({
+          'graphql.outcome': 'error',
+          'http.response.status_code': 403,
+        });
+      } finally {
+        run.mockRestore();
+        await trusted.close();
+      }
+    },
+  );
 
   (available ? it : it.skip)('starts a new trace when the caller sends none', async () => {
     await execute(server.app, MeDocument, {}, { token: jane });
