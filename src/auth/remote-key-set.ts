@@ -4,6 +4,7 @@ import { type Config, type TrustedIssuerConfig } from '../config';
 import { keyProblem } from './asymmetric-keys';
 import { MAX_KID_LENGTH } from './jws';
 import { type VerificationKey } from './key-ring';
+import { isJsonObject } from '../json-object';
 
 /** Where an external issuer's keys come from. */
 export interface KeySource {
@@ -27,21 +28,18 @@ export type RemoteKeySetOptions = Config['jwt']['jwks'] &
 
 const MAX_JWKS_BYTES = 512 * 1024;
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The usable signing keys of a JWKS document; unusable ones are skipped with a log line. */
 function parseJwks(
   body: unknown,
   algorithms: RemoteKeySetOptions['algorithms'],
   skip: (why: string) => void,
 ) {
-  if (!isObject(body) || !Array.isArray(body.keys)) throw new Error('the response is not a JWKS document');
+  if (!isJsonObject(body) || !Array.isArray(body.keys))
+    throw new Error('the response is not a JWKS document');
   const keys = new Map<string, VerificationKey>();
   for (const jwk of body.keys as unknown[]) {
     if (
-      !isObject(jwk) ||
+      !isJsonObject(jwk) ||
       typeof jwk.kid !== 'string' ||
       jwk.kid.length === 0 ||
       jwk.kid.length > MAX_KID_LENGTH
@@ -108,7 +106,7 @@ async function fetchJson(
 async function jwksUri(location: RemoteKeySetOptions['location'], timeoutMs: number): Promise<string> {
   if ('jwksUri' in location) return location.jwksUri;
   const { body } = await fetchJson(location.discoveryUrl, timeoutMs);
-  if (!isObject(body)) throw new Error('the discovery document is not a JSON object');
+  if (!isJsonObject(body)) throw new Error('the discovery document is not a JSON object');
   if (body.issuer !== location.issuer) throw new Error('the discovery document names another issuer');
   if (typeof body.jwks_uri !== 'string' || !/^https?:\/\//.test(body.jwks_uri)) {
     throw new Error('the discovery document has no http(s) jwks_uri');

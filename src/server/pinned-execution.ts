@@ -11,6 +11,7 @@ import {
 } from 'graphql';
 import { type IncomingHttpHeaders } from 'node:http';
 import Negotiator from 'negotiator';
+import { isJsonObject } from '../json-object';
 import { type RequestContext } from '../request-context';
 import { checkedBeforeExecution } from './before-execution';
 import { type ErrorFormatter } from './format-error';
@@ -73,10 +74,6 @@ function plansOf(document: DocumentNode): DocumentPlans {
   return { named, sole };
 }
 
-/** Apollo's test of a JSON object (a POST body, its variables or extensions). */
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The headers as Apollo's fastify integration hands them to Apollo: empty values left out, repeats joined. */
 function headerReader(headers: IncomingHttpHeaders): HeaderReader {
   return {
@@ -103,7 +100,7 @@ function ensureGraphQLError(thrown: unknown): GraphQLError {
 
 /** A partial HTTP head in an error's extensions, as Apollo accepts one. */
 function isPartialHead(value: unknown): value is { status?: number; headers?: Map<string, string> } {
-  if (!isRecord(value)) return false;
+  if (!isJsonObject(value)) return false;
   return (
     (!('status' in value) || typeof value.status === 'number') &&
     (!('headers' in value) || value.headers instanceof Map)
@@ -152,13 +149,13 @@ export class PinnedExecution {
   async run(request: FastifyRequest, reply: FastifyReply): Promise<string | undefined> {
     if (request.method !== 'POST') return undefined;
     const { body } = request;
-    if (!isRecord(body) || typeof body.query !== 'string') return undefined;
+    if (!isJsonObject(body) || typeof body.query !== 'string') return undefined;
     const plans = this.plans.get(body.query);
     if (!plans) return undefined;
     const { variables, extensions, operationName } = body;
     // Shapes Apollo refuses with 400, and an APQ hash it would check and register.
-    if (variables != null && !isRecord(variables)) return undefined;
-    if (extensions != null && (!isRecord(extensions) || extensions.persistedQuery !== undefined)) {
+    if (variables != null && !isJsonObject(variables)) return undefined;
+    if (extensions != null && (!isJsonObject(extensions) || extensions.persistedQuery !== undefined)) {
       return undefined;
     }
     if (operationName != null && typeof operationName !== 'string') return undefined;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'graphql';
 import { type TrustedDocumentsConfig } from '../config/trusted-documents';
+import { isJsonObject } from '../json-object';
 
 /*
  * Trusted documents (persisted documents, safelisting): the operations first-party clients ship, known by
@@ -32,24 +33,20 @@ export interface TrustedDocuments {
   readonly size: number;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /**
  * The entries of one manifest: GraphQL Code Generator's client preset (`{ "<hash>": "<document>" }`) or
  * Apollo's persisted query manifest (`{ "format": "apollo-persisted-query-manifest", "version": 1,
  * "operations": [{ "id", "body", … }] }`, what Apollo Kotlin, Apollo iOS and Apollo's generators write).
  */
 function entriesOf(file: string, manifest: unknown): Array<[string, unknown]> {
-  if (!isObject(manifest)) throw new ManifestError(file, 'not a JSON object');
+  if (!isJsonObject(manifest)) throw new ManifestError(file, 'not a JSON object');
   if (manifest.format === undefined) return Object.entries(manifest);
   if (manifest.format !== 'apollo-persisted-query-manifest' || manifest.version !== 1) {
     throw new ManifestError(file, 'an unknown format (expected apollo-persisted-query-manifest, version 1)');
   }
   if (!Array.isArray(manifest.operations)) throw new ManifestError(file, '"operations" is not a list');
   return manifest.operations.map((operation: unknown, index) => {
-    if (!isObject(operation) || typeof operation.id !== 'string') {
+    if (!isJsonObject(operation) || typeof operation.id !== 'string') {
       throw new ManifestError(file, `operation ${index} has no string "id"`);
     }
     return [operation.id, operation.body];
