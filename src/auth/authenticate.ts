@@ -1,5 +1,5 @@
 import { readBearerToken } from './bearer';
-import { ANONYMOUS, type Identity, identityFromToken } from './identity';
+import { ANONYMOUS, type Identity } from './identity';
 import { type TokenVerifier, type VerificationObserver } from './token-verifier';
 
 /**
@@ -16,6 +16,6 @@ export type Authenticate = (
 export function createAuthenticator(tokens: Pick<TokenVerifier, 'verify'>): Authenticate {
   return async (authorization, observer) => {
     const token = readBearerToken(authorization);
-    return token === undefined ? ANONYMOUS : identityFromToken(await tokens.verify(token, observer));
+    return token === undefined ? ANONYMOUS : await tokens.verify(token, observer);
   };
 }

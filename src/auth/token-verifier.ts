@@ -1,4 +1,5 @@
 import { type Config, type TrustedIssuerConfig } from '../config';
+import { type VerifiedIdentity } from './identity';
 import { MAX_TOKEN_LENGTH, type ParsedJws, parseJws } from './jws';
 import { type KeyRing, type SigningKey, type VerificationKey } from './key-ring';
 import { type ScopeClosure } from '../scopes/hierarchy';
@@ -14,7 +15,6 @@ import {
   readSessionId,
   readSubject,
   readUsername,
-  type VerifiedToken,
 } from './token-claims';
 import { VerifiedTokenCache } from './verified-token-cache';
 
@@ -28,12 +28,12 @@ export type VerifierSettings = Pick<
   'issuer' | 'audience' | 'clockToleranceSeconds' | 'trustedTokenMaxTtlSeconds'
 >;
 
-/** Where a token's claims are checked: our own audience and claim names, or an external issuer's. */
 /** Told of each verification in full (a token not remembered), so that tracing can draw a span around it. */
 export interface VerificationObserver {
   traceVerification<T>(verify: () => Promise<T>): Promise<T>;
 }
 
+/** Where a token's claims are checked: our own audience and claim names, or an external issuer's. */
 interface Route {
   readonly key: SigningKey | VerificationKey | undefined;
   readonly audience: string;
@@ -64,23 +64,37 @@ export class TokenVerifier {
    * @param observer told of a verification in full (a token not remembered): tracing's span for it
    * @throws AuthError with a client-safe reason and an operator-facing detail
    */
-  async verify(token: string, observer?: VerificationObserver): Promise<VerifiedToken> {
-    const known =
-      typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH ? await this.cache.get(token) : undefined;
+  async verify(token: string, observer?: VerificationObserver): Promise<VerifiedIdentity> {
+    const remembered =
+      typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH ? this.cache.get(token) : undefined;
+    // Only an external issuer's entry makes the cache ask its key source, asynchronously.
+    const known = remembered instanceof Promise ? await remembered : remembered;
     this.onCacheLookup(known !== undefined);
     const verified =
       known ??
-      (await (observer
-        ? observer.traceVerification(() => this.verifyFully(token))
-        : this.verifyFully(token)));
+      (observer
+        ? await observer.traceVerification(async () => this.verifyFully(token))
+        : this.verifyFully(token));
+    const identity = verified instanceof Promise ? await verified : verified;
     // Checked on every use, remembered or not: a revocation takes effect on the next request.
-    if (this.revocations.revokes(verified)) fail('revoked');
-    return verified;
+    if (this.revocations.revokes(identity)) fail('revoked');
+    return identity;
   }
 
-  private async verifyFully(token: string): Promise<VerifiedToken> {
+  /**
+   * Routes by `iss` before any signature work: each issuer's tokens meet only that issuer's keys and
+   * algorithms, so an HS secret can never check an RS/ES token (algorithm confusion). Synchronous for this
+   * API's own tokens, whose keys are at hand: with many users at once every request may bring a token that
+   * is not remembered (#26), and each `await` on its way costs a turn of the microtask queue. An external
+   * issuer's key may have to be fetched.
+   */
+  private verifyFully(token: string): VerifiedIdentity | Promise<VerifiedIdentity> {
     const jws = parseJws(token);
-    const { key, audience, external } = await this.route(jws);
+    if (jws.payload.iss === this.settings.issuer) return this.accept(token, jws, this.localRoute(jws));
+    return this.externalRoute(jws).then((route) => this.accept(token, jws, route));
+  }
+
+  private accept(token: string, jws: ParsedJws, { key, audience, external }: Route): VerifiedIdentity {
     if (!key) fail('kid_unknown');
     if (key.alg !== jws.alg) fail('alg_not_allowed');
     if (!signatureValid(key, jws.signingInput, jws.signature)) fail('signature_mismatch');
@@ -95,7 +109,8 @@ export class TokenVerifier {
     const subject = readSubject(payload);
     if (payload.jti !== undefined && typeof payload.jti !== 'string') fail('claim_invalid');
     const { scopes, grantedScopes } = this.scopeSets.of(payload, external?.scopesClaim);
-    const verified: VerifiedToken = {
+    const verified: VerifiedIdentity = Object.freeze({
+      authenticated: true,
       issuer: external?.issuer ?? this.settings.issuer,
       local: !external,
       subject,
@@ -108,21 +123,18 @@ export class TokenVerifier {
       actor: readActor(payload),
       sessionId: readSessionId(payload),
       issuedAt: payload.iat as number | undefined,
-    };
+    });
     this.cache.remember({ text: token, token: verified, expiresAt, key, keySource: external?.keys });
     return verified;
   }
 
-  /**
-   * Routes by `iss` before any signature work: each issuer's tokens meet only that issuer's keys and
-   * algorithms, so an HS secret can never check an RS/ES token (algorithm confusion).
-   */
-  private async route({ alg, kid, payload }: ParsedJws): Promise<Route> {
-    if (payload.iss === this.settings.issuer) {
-      if (alg !== this.keyRing.algorithm) fail('alg_not_allowed');
-      if (kid === undefined) fail('kid_missing');
-      return { key: this.keyRing.get(kid), audience: this.settings.audience, external: undefined };
-    }
+  private localRoute({ alg, kid }: ParsedJws): Route {
+    if (alg !== this.keyRing.algorithm) fail('alg_not_allowed');
+    if (kid === undefined) fail('kid_missing');
+    return { key: this.keyRing.get(kid), audience: this.settings.audience, external: undefined };
+  }
+
+  private async externalRoute({ alg, kid, payload }: ParsedJws): Promise<Route> {
     const external = typeof payload.iss === 'string' ? this.trusted.get(payload.iss) : undefined;
     if (!external) fail('issuer_untrusted');
     if (!(external.algorithms as readonly string[]).includes(alg)) fail('alg_not_allowed');

@@ -1,7 +1,8 @@
 import { Doorkeeper } from './doorkeeper';
+import { type VerifiedIdentity } from './identity';
 import { type SigningKey, type VerificationKey } from './key-ring';
 import { type KeySource } from './remote-key-set';
-import { fail, type VerifiedToken } from './token-claims';
+import { fail } from './token-claims';
 
 /**
  * Entries are keyed by the token's last characters (part of its signature) so that a lookup hashes 32
@@ -27,7 +28,7 @@ const DOORKEEPER_GENERATION = 10_000;
 interface CacheEntry {
   /** The whole token: the request's own string, kept by reference. */
   readonly text: string;
-  readonly token: VerifiedToken;
+  readonly token: VerifiedIdentity;
   /** `exp`, in seconds since the epoch. */
   readonly expiresAt: number;
   readonly key: SigningKey | VerificationKey;
@@ -75,22 +76,25 @@ export class VerifiedTokenCache {
   }
 
   /**
-   * A remembered verification of exactly this token, if it still holds.
+   * A remembered verification of exactly this token, if it still holds: at once for this API's own tokens
+   * (its key ring never changes while the process runs), once its key source still holds the key for an
+   * external issuer's (a JWKS can drop a key).
    * @throws AuthError TOKEN_EXPIRED when it is remembered but has expired since
    */
-  async get(token: string): Promise<VerifiedToken | undefined> {
+  get(token: string): VerifiedIdentity | Promise<VerifiedIdentity | undefined> | undefined {
     const entry = this.entries.get(token.slice(-KEY_LENGTH));
     if (entry?.text !== token) return undefined;
     if (this.clock() / 1000 >= entry.expiresAt + this.toleranceSeconds) {
       this.drop(entry);
       fail('expired');
     }
-    // Our own key ring never changes while the process runs; an external issuer's JWKS can drop a key.
-    if (entry.keySource && (await entry.keySource.getKey(entry.key.id)) !== entry.key) {
-      this.drop(entry);
-      return undefined;
-    }
-    return entry.token;
+    return entry.keySource ? this.stillHeld(entry, entry.keySource) : entry.token;
+  }
+
+  private async stillHeld(entry: Stored, keySource: KeySource): Promise<VerifiedIdentity | undefined> {
+    if ((await keySource.getKey(entry.key.id)) === entry.key) return entry.token;
+    this.drop(entry);
+    return undefined;
   }
 
   /** Offers a token that has just been verified in full: it is kept if this is its second sighting. */

@@ -1,52 +1,42 @@
-import { identityFromToken } from '../../src/auth/identity';
-import { type VerifiedToken } from '../../src/auth/token-claims';
+import { createAuthenticator } from '../../src/auth/authenticate';
+import { ANONYMOUS } from '../../src/auth/identity';
+import { manualClock } from '../fixtures/clock';
+import { testTokenService } from '../helpers/tokens';
 
-const verified = (scopes: string[]): VerifiedToken => ({
-  issuer: 'graphql-jwt-api',
-  local: true,
-  subject: '4',
-  username: 'Jane',
-  scopes,
-  grantedScopes: new Set(scopes),
-  expiresAt: new Date(1_800_000_000_000),
-  tokenId: 'jti-1',
-  keyId: '2026-11',
-  actor: undefined,
-  sessionId: undefined,
-  issuedAt: 1_799_999_100,
-});
+const NOW = 1_800_000_000;
 
 describe('the identity of a verified token', () => {
-  it('is the token without its key id, frozen, and built once per token', () => {
-    const token = verified(['read']);
-    const identity = identityFromToken(token);
-    const { keyId: _keyId, ...claims } = token;
-    expect(identity).toEqual({ authenticated: true, ...claims });
+  const tokens = testTokenService({ clock: manualClock(NOW) });
+  const authenticate = createAuthenticator(tokens);
+
+  it('is the verified token itself: authenticated, frozen, its scopes frozen', async () => {
+    const issued = tokens.issue({ subject: '4', username: 'Jane', scopes: ['read'] });
+    const identity = await authenticate(`Bearer ${issued.token}`);
+    expect(identity).toMatchObject({ authenticated: true, subject: '4', username: 'Jane', scopes: ['read'] });
     expect(Object.isFrozen(identity)).toBe(true);
-    expect(identityFromToken(token)).toBe(identity);
-    // Another token with the same claims has an identity of its own.
-    expect(identityFromToken(verified(['read']))).not.toBe(identity);
-  });
-
-  it('leaves the token as it was: nothing enumerable is added to it', () => {
-    const token = verified(['read']);
-    const keys = Reflect.ownKeys(token).filter((key) =>
-      Object.prototype.propertyIsEnumerable.call(token, key),
-    );
-    identityFromToken(token);
-    expect(
-      Reflect.ownKeys(token).filter((key) => Object.prototype.propertyIsEnumerable.call(token, key)),
-    ).toEqual(keys);
-    expect(token).toEqual(verified(['read']));
-  });
-
-  it('keeps scopes it cannot share: a token with an unfrozen list gets a frozen copy', () => {
-    const scopes = ['read'];
-    const identity = identityFromToken(verified(scopes));
-    scopes.push('admin');
-    expect(identity.scopes).toEqual(['read']);
+    if (!identity.authenticated) throw new Error('not authenticated');
     expect(Object.isFrozen(identity.scopes)).toBe(true);
-    const frozen = Object.freeze(['read']);
-    expect(identityFromToken({ ...verified([]), scopes: frozen }).scopes).toBe(frozen);
+    // Shared between requests, so no request can change what another sees.
+    expect(() => {
+      (identity as { username: string }).username = 'admin';
+    }).toThrow(TypeError);
+    expect(() => (identity.scopes as string[]).push('admin')).toThrow(TypeError);
+  });
+
+  it('is made once per token: every request that brings a remembered token gets the same object', async () => {
+    const issued = tokens.issue({ subject: '4', username: 'Jane', scopes: ['read'] });
+    const first = await authenticate(`Bearer ${issued.token}`); // first sighting: verified, not remembered
+    const second = await authenticate(`Bearer ${issued.token}`); // second: verified again, and remembered
+    const third = await authenticate(`Bearer ${issued.token}`);
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+    expect(third).toBe(second);
+    // Another token of the same caller has an identity of its own.
+    const other = tokens.issue({ subject: '4', username: 'Jane', scopes: ['read'] });
+    expect(await authenticate(`Bearer ${other.token}`)).not.toBe(third);
+  });
+
+  it('is anonymous without a header', async () => {
+    expect(await authenticate(undefined)).toBe(ANONYMOUS);
   });
 });

@@ -124,6 +124,7 @@ describe('token service: verifying (RFC 8725)', () => {
   it('accepts its own token and returns the normalised identity', async () => {
     const issued = tokens.issue({ subject: '4', username: 'Jane', scopes: ['admin'] });
     expect(await tokens.verify(issued.token)).toEqual({
+      authenticated: true,
       issuer: 'graphql-jwt-api',
       local: true,
       subject: '4',

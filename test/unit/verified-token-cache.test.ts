@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Doorkeeper } from '../../src/auth/doorkeeper';
-import { hmacKey } from '../../src/auth/key-ring';
-import { type VerifiedToken } from '../../src/auth/token-claims';
+import { type VerifiedIdentity } from '../../src/auth/identity';
+import { hmacKey, type VerificationKey } from '../../src/auth/key-ring';
+import { AuthError } from '../../src/errors';
+import { thrown } from '../helpers/thrown';
 import { VerifiedTokenCache } from '../../src/auth/verified-token-cache';
 import { manualClock } from '../fixtures/clock';
 
@@ -11,8 +13,9 @@ const KEY = hmacKey('k', 'a-secret-of-at-least-thirty-two-characters');
 /** A token-shaped string: distinct tokens differ in their last characters, as signatures do. */
 const tokenText = (length = 300) => `${'h'.repeat(length - 43)}.${randomBytes(32).toString('base64url')}`;
 
-function verified(subject: string): VerifiedToken {
+function verified(subject: string): VerifiedIdentity {
   return {
+    authenticated: true,
     issuer: 'graphql-jwt-api',
     local: true,
     subject,
@@ -28,7 +31,7 @@ function verified(subject: string): VerifiedToken {
   };
 }
 
-function offer(cache: VerifiedTokenCache, text: string, expiresAt = NOW + 900): VerifiedToken {
+function offer(cache: VerifiedTokenCache, text: string, expiresAt = NOW + 900): VerifiedIdentity {
   const token = verified(text.slice(-8));
   cache.remember({ text, token, expiresAt, key: KEY, keySource: undefined });
   return token;
@@ -101,10 +104,28 @@ describe('verified-token cache', () => {
     offer(cache, text, NOW + 30);
     expect(await cache.get(text)).toBeDefined();
     clock.set(NOW + 36);
-    await expect(cache.get(text)).rejects.toMatchObject({ reason: 'TOKEN_EXPIRED' });
-    await expect(cache.get(text)).resolves.toBeUndefined();
+    expect(thrown(() => cache.get(text), AuthError)).toMatchObject({ reason: 'TOKEN_EXPIRED' });
+    expect(cache.get(text)).toBeUndefined();
     expect(cache.size).toBe(0);
     clock.set(NOW);
+  });
+
+  it("answers an external issuer's token only while its key source still holds the key", async () => {
+    const cache = new VerifiedTokenCache(clock, 5);
+    const text = tokenText();
+    const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const key: VerificationKey = { id: 'external-key', alg: 'ES256', publicKey };
+    let published: VerificationKey | undefined = key;
+    const keySource = {
+      getKey: (id: string | undefined) => Promise.resolve(id === key.id ? published : undefined),
+    };
+    const token = verified('external');
+    for (let sighting = 0; sighting < 2; sighting += 1)
+      cache.remember({ text, token, expiresAt: NOW + 900, key, keySource });
+    await expect(cache.get(text)).resolves.toBe(token);
+    published = undefined; // the key left the issuer's JWKS
+    await expect(cache.get(text)).resolves.toBeUndefined();
+    expect(cache.size).toBe(0);
   });
 
   it('answers only for the exact token: one that ends the same way is not found', async () => {
