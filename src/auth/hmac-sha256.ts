@@ -24,6 +24,11 @@ export class HmacSha256 {
   private readonly inner = Buffer.alloc(BLOCK + 3 * MAX_MESSAGE_LENGTH);
   /** K ⊕ opad, then the inner digest. */
   private readonly outer = Buffer.alloc(BLOCK + 32);
+  /**
+   * Views of `inner` by length, made once: an issuer's tokens come in a few lengths, and a view made per call
+   * is an object the garbage collector tracks. At most one per length up to the longest message.
+   */
+  private readonly views: Buffer[] = [];
 
   constructor(private readonly key: Buffer) {
     // A key longer than a block is replaced by its hash; a shorter one is padded with zeros (alloc).
@@ -42,7 +47,8 @@ export class HmacSha256 {
     }
     const length = this.inner.write(message, BLOCK, 'utf8');
     // 'binary' (latin1): the digest's 32 bytes as a 32-character string, written back byte for byte below.
-    const innerDigest = hash('sha256', this.inner.subarray(0, BLOCK + length), 'binary');
+    const end = BLOCK + length;
+    const innerDigest = hash('sha256', (this.views[end] ??= this.inner.subarray(0, end)), 'binary');
     this.outer.write(innerDigest, BLOCK, 'binary');
     return hash('sha256', this.outer, 'base64url');
   }

@@ -78,21 +78,22 @@ function decodeJsonObject(segment: string): Record<string, unknown> | undefined 
  */
 export function parseJws(token: string): ParsedJws {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) fail('too_long');
-  const segments = token.split('.');
-  if (segments.length !== 3) fail('malformed');
-  const [encodedHeader, encodedPayload, signature] = segments as [string, string, string];
+  // Cut at the two dots rather than split: no array, and no copy of a header already known.
+  const headerEnd = token.indexOf('.');
+  const payloadEnd = headerEnd < 0 ? -1 : token.indexOf('.', headerEnd + 1);
+  if (payloadEnd < 0 || token.includes('.', payloadEnd + 1)) fail('malformed');
+  const encodedPayload = token.slice(headerEnd + 1, payloadEnd);
+  const signature = token.slice(payloadEnd + 1);
   if (!SEGMENT.test(encodedPayload) || !SEGMENT.test(signature)) fail('malformed');
   const { alg, kid } =
-    encodedHeader === lastHeader?.encoded ? lastHeader : (lastHeader = parseHeader(encodedHeader));
+    lastHeader !== undefined &&
+    headerEnd === lastHeader.encoded.length &&
+    token.startsWith(lastHeader.encoded)
+      ? lastHeader
+      : (lastHeader = parseHeader(token.slice(0, headerEnd)));
   const payload = decodeJsonObject(encodedPayload);
   if (!payload) fail('payload_invalid');
-  return {
-    alg,
-    kid,
-    payload,
-    signingInput: token.slice(0, encodedHeader.length + 1 + encodedPayload.length),
-    signature,
-  };
+  return { alg, kid, payload, signingInput: token.slice(0, payloadEnd), signature };
 }
 
 /**
