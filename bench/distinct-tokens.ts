@@ -13,9 +13,17 @@ import { type Running, type ServerName, startServer } from './processes';
  *
  * The rotation goes on across warm-up and rounds, so a cache sees the workload's steady state: with N above
  * what it holds, a token comes back only after N others.
+ *
+ * "CPU against one token" compares CPU times read in the same round: beside the two servers, a third
+ * process of this API answers one token throughout, and takes its turn in every round. Rows measured
+ * minutes apart in other processes moved by ±10% with nothing changed (docs/performance.md), more than the
+ * 10% the target allows; paired by round, drift of the machine cancels, and the row of one token (two
+ * processes doing the same) shows what is left of the noise.
  */
 
 export const DISTINCT_SERVERS = ['api', 'standalone-key-object'] as const satisfies readonly ServerName[];
+/** The reference: this API with one token, in its own process. */
+const REFERENCE: ServerName = 'api';
 export const DISTINCT_COUNTS = [1, 1_000, 10_000, 100_000] as const;
 
 export interface DistinctSettings {
@@ -37,6 +45,11 @@ export interface DistinctResult {
   readonly rows: readonly DistinctRow[];
   /** (1)/(3′) throughput at each N, paired by round: median and the rounds. */
   readonly versusPeer: Record<number, { median: number; rounds: number[] }>;
+  /**
+   * (1)'s CPU per request at each N over the reference's (one token, same round): median and the rounds.
+   * Absent in reports made before the reference existed.
+   */
+  readonly versusOneToken?: Record<number, { median: number; rounds: number[] }>;
 }
 
 function cpuOf(child: ChildProcess): Promise<number> {
@@ -86,11 +99,14 @@ export async function measureDistinctTokens(settings: DistinctSettings): Promise
   const all = benchTokens(Math.max(...DISTINCT_COUNTS));
   const rows: DistinctRow[] = [];
   const versusPeer: DistinctResult['versusPeer'] = {};
+  const versusOneToken: NonNullable<DistinctResult['versusOneToken']> = {};
   for (const count of DISTINCT_COUNTS) {
     // Fresh processes per N: what one N left in a cache or heap does not carry over to the next.
-    const running = await Promise.all(DISTINCT_SERVERS.map((name) => startServer(name)));
+    const running = await Promise.all([...DISTINCT_SERVERS, REFERENCE].map((name) => startServer(name)));
     try {
-      const rotations = running.map(() => new Rotation(all.slice(0, count)));
+      const rotations = running.map(
+        (_, index) => new Rotation(all.slice(0, index === DISTINCT_SERVERS.length ? 1 : count)),
+      );
       // Twice round the rotation where that is short, so a cache reaches its steady state; at least 5 s.
       for (const [index, server] of running.entries())
         await rotations[index]!.load(
@@ -100,7 +116,8 @@ export async function measureDistinctTokens(settings: DistinctSettings): Promise
         );
       const samples = running.map(() => [] as { requestsPerSecond: number; cpuMicroseconds: number }[]);
       for (let round = 1; round <= settings.rounds; round += 1) {
-        const order = round % 2 === 0 ? [1, 0] : [0, 1];
+        // Each process takes each place in the order in turn.
+        const order = running.map((_, place) => (place + round) % running.length);
         for (const index of order) {
           const sample = await rotations[index]!.load(
             running[index]!,
@@ -109,11 +126,11 @@ export async function measureDistinctTokens(settings: DistinctSettings): Promise
           );
           samples[index]!.push(sample);
           process.stderr.write(
-            `distinct ${count} round ${round} ${running[index]!.name}: ${Math.round(sample.requestsPerSecond)} req/s, ${sample.cpuMicroseconds.toFixed(1)} µs CPU\n`,
+            `distinct ${count} round ${round} ${running[index]!.name}${index === DISTINCT_SERVERS.length ? ' (one token)' : ''}: ${Math.round(sample.requestsPerSecond)} req/s, ${sample.cpuMicroseconds.toFixed(1)} µs CPU\n`,
           );
         }
       }
-      for (const [index, server] of running.entries()) {
+      for (const [index, server] of running.slice(0, DISTINCT_SERVERS.length).entries()) {
         rows.push({
           server: server.name,
           tokens: count,
@@ -126,9 +143,13 @@ export async function measureDistinctTokens(settings: DistinctSettings): Promise
         (sample, round) => sample.requestsPerSecond / samples[1]![round]!.requestsPerSecond,
       );
       versusPeer[count] = { median: median(rounds), rounds };
+      const cpuRounds = samples[0]!.map(
+        (sample, round) => sample.cpuMicroseconds / samples[DISTINCT_SERVERS.length]![round]!.cpuMicroseconds,
+      );
+      versusOneToken[count] = { median: median(cpuRounds), rounds: cpuRounds };
     } finally {
       for (const server of running) server.child.kill('SIGKILL');
     }
   }
-  return { settings, rows, versusPeer };
+  return { settings, rows, versusPeer, versusOneToken };
 }

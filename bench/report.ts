@@ -49,22 +49,28 @@ export interface Report {
 }
 
 function distinctLines(result: DistinctResult): string[] {
-  const { settings, rows, versusPeer } = result;
+  const { settings, rows, versusPeer, versusOneToken } = result;
   const of = (server: string, tokens: number) =>
     rows.find((row) => row.server === server && row.tokens === tokens);
   const counts = [...new Set(rows.map((row) => row.tokens))];
   return [
     '',
-    `Many users at once: \`me\` with N distinct live tokens in rotation (each request the next), ${settings.connections} connections, median of ${settings.rounds} rounds of ${settings.seconds} s; server CPU is the process's user + system time over the requests it answered:`,
+    `Many users at once: \`me\` with N distinct live tokens in rotation (each request the next), ${settings.connections} connections, median of ${settings.rounds} rounds of ${settings.seconds} s; server CPU is the process's user + system time over the requests it answered${versusOneToken ? "; (1) CPU vs one token is paired by round with a third process of this API answering one token (at N = 1, two processes doing the same: the measure's own spread)" : ''}:`,
     '',
-    '| tokens in rotation | (1) req/s | (1) CPU µs/request | (1) CPU vs one token | (3′) req/s | (3′) CPU µs/request | (1)/(3′) req/s, paired by round |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | --- |',
+    `| tokens in rotation | (1) req/s | (1) CPU µs/request | (1) CPU vs one token${versusOneToken ? ', paired by round' : ''} | (3′) req/s | (3′) CPU µs/request | (1)/(3′) req/s, paired by round |`,
+    '| ---: | ---: | ---: | --- | ---: | ---: | --- |',
     ...counts.map((tokens) => {
       const api = of('api', tokens);
       const peer = of('standalone-key-object', tokens);
       const one = of('api', counts[0]!);
       const paired = versusPeer[tokens];
-      return `| ${tokens} | ${api?.requestsPerSecond} | ${api?.cpuMicroseconds} | ${api && one ? fixed(api.cpuMicroseconds / one.cpuMicroseconds) : ''} | ${peer?.requestsPerSecond} | ${peer?.cpuMicroseconds} | ${paired ? `${fixed(paired.median)} (${range(paired.rounds)})` : ''} |`;
+      const cpuPaired = versusOneToken?.[tokens];
+      const cpuVersusOne = cpuPaired
+        ? `${fixed(cpuPaired.median)} (${range(cpuPaired.rounds)})`
+        : api && one
+          ? fixed(api.cpuMicroseconds / one.cpuMicroseconds)
+          : '';
+      return `| ${tokens} | ${api?.requestsPerSecond} | ${api?.cpuMicroseconds} | ${cpuVersusOne} | ${peer?.requestsPerSecond} | ${peer?.cpuMicroseconds} | ${paired ? `${fixed(paired.median)} (${range(paired.rounds)})` : ''} |`;
     }),
   ];
 }
