@@ -85,6 +85,7 @@ async function countOne(
   const server = await startServer(name, {
     wrapper: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${join(dir, 'out')}`],
     timeoutMs: 600_000,
+    env: { BENCH_UNDER_VALGRIND: '1' },
   });
   const pid = String(server.child.pid);
   try {
