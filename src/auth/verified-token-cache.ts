@@ -12,8 +12,8 @@ import { fail } from './token-claims';
  */
 const KEY_LENGTH = 32;
 /**
- * What an entry holds besides its token's text, in bytes: the entry, the verified claims, their identity,
- * the scope set and the expiry date. Measured at about 200 (heap after GC with 5 000 tokens of 386
+ * What an entry holds besides its token's text, in bytes: the entry, the identity (the verified claims), the
+ * scope set and the expiry date. Measured at about 200 (heap after GC with 5 000 tokens of 386
  * characters remembered, less the same heap without them); counted double.
  */
 const ENTRY_OVERHEAD_BYTES = 400;
