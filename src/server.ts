@@ -71,7 +71,13 @@ async function createFastify(config: Config, log: Logger): Promise<FastifyInstan
     requestTimeout: config.http.requestTimeoutMs,
     // Node checks the header and request timeouts every connectionsCheckingInterval (30 s by default), so
     // a 10 s header timeout fired after up to 40 s; checking every second makes them hold within one.
-    http: { headersTimeout: config.http.headersTimeoutMs, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
+    // The request timeout goes to Node too: fastify sets it only once the server exists, and Node refuses
+    // a header timeout above its own default request timeout (300 s) when the server is made.
+    http: {
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.headersTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    },
     trustProxy: trustProxyFunction(config.server.trustProxy),
   });
   app.setErrorHandler<FastifyError>((error, request, reply) => {
