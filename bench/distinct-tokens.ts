@@ -22,8 +22,9 @@ import { type Running, type ServerName, startServer } from './processes';
  */
 
 export const DISTINCT_SERVERS = ['api', 'standalone-key-object'] as const satisfies readonly ServerName[];
-/** The reference: this API with one token, in its own process. */
+/** The reference: this API with one token, in its own process, after the servers above. */
 const REFERENCE: ServerName = 'api';
+const REFERENCE_INDEX = DISTINCT_SERVERS.length;
 export const DISTINCT_COUNTS = [1, 1_000, 10_000, 100_000] as const;
 
 export interface DistinctSettings {
@@ -105,7 +106,7 @@ export async function measureDistinctTokens(settings: DistinctSettings): Promise
     const running = await Promise.all([...DISTINCT_SERVERS, REFERENCE].map((name) => startServer(name)));
     try {
       const rotations = running.map(
-        (_, index) => new Rotation(all.slice(0, index === DISTINCT_SERVERS.length ? 1 : count)),
+        (_, index) => new Rotation(all.slice(0, index === REFERENCE_INDEX ? 1 : count)),
       );
       // Twice round the rotation where that is short, so a cache reaches its steady state; at least 5 s.
       for (const [index, server] of running.entries())
@@ -126,11 +127,11 @@ export async function measureDistinctTokens(settings: DistinctSettings): Promise
           );
           samples[index]!.push(sample);
           process.stderr.write(
-            `distinct ${count} round ${round} ${running[index]!.name}${index === DISTINCT_SERVERS.length ? ' (one token)' : ''}: ${Math.round(sample.requestsPerSecond)} req/s, ${sample.cpuMicroseconds.toFixed(1)} µs CPU\n`,
+            `distinct ${count} round ${round} ${running[index]!.name}${index === REFERENCE_INDEX ? ' (one token)' : ''}: ${Math.round(sample.requestsPerSecond)} req/s, ${sample.cpuMicroseconds.toFixed(1)} µs CPU\n`,
           );
         }
       }
-      for (const [index, server] of running.slice(0, DISTINCT_SERVERS.length).entries()) {
+      for (const [index, server] of running.slice(0, REFERENCE_INDEX).entries()) {
         rows.push({
           server: server.name,
           tokens: count,
@@ -144,7 +145,7 @@ export async function measureDistinctTokens(settings: DistinctSettings): Promise
       );
       versusPeer[count] = { median: median(rounds), rounds };
       const cpuRounds = samples[0]!.map(
-        (sample, round) => sample.cpuMicroseconds / samples[DISTINCT_SERVERS.length]![round]!.cpuMicroseconds,
+        (sample, round) => sample.cpuMicroseconds / samples[REFERENCE_INDEX]![round]!.cpuMicroseconds,
       );
       versusOneToken[count] = { median: median(cpuRounds), rounds: cpuRounds };
     } finally {
