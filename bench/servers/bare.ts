@@ -33,6 +33,7 @@ async function main(): Promise<void> {
     grantedScopes: new Set(CALLER.scopes),
     expiresAt: new Date(Date.now() + 3_600_000),
     tokenId: undefined,
+    keyId: undefined,
     actor: undefined,
     sessionId: undefined,
     issuedAt: undefined,

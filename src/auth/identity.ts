@@ -7,16 +7,14 @@ export interface AnonymousIdentity {
   readonly authenticated: false;
 }
 
-export interface AuthenticatedIdentity extends Omit<VerifiedToken, 'keyId'> {
-  readonly authenticated: true;
-}
-
 /**
  * A verified token as the caller's identity: one frozen object, made by the verifier when the token is
  * verified and handed to every request that brings the token again, so nothing is copied per request (with
  * many users at once, every request may bring a token not remembered: #26) and no request can change what
  * another sees.
  */
-export type VerifiedIdentity = VerifiedToken & AuthenticatedIdentity;
+export interface AuthenticatedIdentity extends VerifiedToken {
+  readonly authenticated: true;
+}
 
 export const ANONYMOUS: AnonymousIdentity = Object.freeze({ authenticated: false });

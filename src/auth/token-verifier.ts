@@ -1,5 +1,5 @@
 import { type Config, type TrustedIssuerConfig } from '../config';
-import { type VerifiedIdentity } from './identity';
+import { type AuthenticatedIdentity } from './identity';
 import { MAX_TOKEN_LENGTH, type ParsedJws, parseJws } from './jws';
 import { type KeyRing, type SigningKey, type VerificationKey } from './key-ring';
 import { type ScopeClosure } from '../scopes/hierarchy';
@@ -64,7 +64,7 @@ export class TokenVerifier {
    * @param observer told of a verification in full (a token not remembered): tracing's span for it
    * @throws AuthError with a client-safe reason and an operator-facing detail
    */
-  async verify(token: string, observer?: VerificationObserver): Promise<VerifiedIdentity> {
+  async verify(token: string, observer?: VerificationObserver): Promise<AuthenticatedIdentity> {
     const remembered =
       typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH ? this.cache.get(token) : undefined;
     // Only an external issuer's entry makes the cache ask its key source, asynchronously.
@@ -88,13 +88,13 @@ export class TokenVerifier {
    * is not remembered (#26), and each `await` on its way costs a turn of the microtask queue. An external
    * issuer's key may have to be fetched.
    */
-  private verifyFully(token: string): VerifiedIdentity | Promise<VerifiedIdentity> {
+  private verifyFully(token: string): AuthenticatedIdentity | Promise<AuthenticatedIdentity> {
     const jws = parseJws(token);
     if (jws.payload.iss === this.settings.issuer) return this.accept(token, jws, this.localRoute(jws));
     return this.externalRoute(jws).then((route) => this.accept(token, jws, route));
   }
 
-  private accept(token: string, jws: ParsedJws, { key, audience, external }: Route): VerifiedIdentity {
+  private accept(token: string, jws: ParsedJws, { key, audience, external }: Route): AuthenticatedIdentity {
     if (!key) fail('kid_unknown');
     if (key.alg !== jws.alg) fail('alg_not_allowed');
     if (!signatureValid(key, jws.signingInput, jws.signature)) fail('signature_mismatch');
@@ -109,7 +109,7 @@ export class TokenVerifier {
     const subject = readSubject(payload);
     if (payload.jti !== undefined && typeof payload.jti !== 'string') fail('claim_invalid');
     const { scopes, grantedScopes } = this.scopeSets.of(payload, external?.scopesClaim);
-    const verified: VerifiedIdentity = Object.freeze({
+    const verified: AuthenticatedIdentity = Object.freeze({
       authenticated: true,
       issuer: external?.issuer ?? this.settings.issuer,
       local: !external,

@@ -1,5 +1,5 @@
 import { Doorkeeper } from './doorkeeper';
-import { type VerifiedIdentity } from './identity';
+import { type AuthenticatedIdentity } from './identity';
 import { type SigningKey, type VerificationKey } from './key-ring';
 import { type KeySource } from './remote-key-set';
 import { fail } from './token-claims';
@@ -28,7 +28,7 @@ const DOORKEEPER_GENERATION = 10_000;
 interface CacheEntry {
   /** The whole token: the request's own string, kept by reference. */
   readonly text: string;
-  readonly token: VerifiedIdentity;
+  readonly token: AuthenticatedIdentity;
   /** `exp`, in seconds since the epoch. */
   readonly expiresAt: number;
   readonly key: SigningKey | VerificationKey;
@@ -81,7 +81,7 @@ export class VerifiedTokenCache {
    * external issuer's (a JWKS can drop a key).
    * @throws AuthError TOKEN_EXPIRED when it is remembered but has expired since
    */
-  get(token: string): VerifiedIdentity | Promise<VerifiedIdentity | undefined> | undefined {
+  get(token: string): AuthenticatedIdentity | Promise<AuthenticatedIdentity | undefined> | undefined {
     const entry = this.entries.get(token.slice(-KEY_LENGTH));
     if (entry?.text !== token) return undefined;
     if (this.clock() / 1000 >= entry.expiresAt + this.toleranceSeconds) {
@@ -91,7 +91,7 @@ export class VerifiedTokenCache {
     return entry.keySource ? this.stillHeld(entry, entry.keySource) : entry.token;
   }
 
-  private async stillHeld(entry: Stored, keySource: KeySource): Promise<VerifiedIdentity | undefined> {
+  private async stillHeld(entry: Stored, keySource: KeySource): Promise<AuthenticatedIdentity | undefined> {
     if ((await keySource.getKey(entry.key.id)) === entry.key) return entry.token;
     this.drop(entry);
     return undefined;

@@ -116,6 +116,7 @@ function identityOf(caller: MatrixCaller, closure: ScopeClosure): Identity {
     grantedScopes: expandScopes(caller.scopes, closure),
     expiresAt: new Date(0),
     tokenId: undefined,
+    keyId: undefined,
     actor: undefined,
     sessionId: undefined,
     issuedAt: undefined,

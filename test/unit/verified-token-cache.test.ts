@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Doorkeeper } from '../../src/auth/doorkeeper';
-import { type VerifiedIdentity } from '../../src/auth/identity';
+import { type AuthenticatedIdentity } from '../../src/auth/identity';
 import { hmacKey, type VerificationKey } from '../../src/auth/key-ring';
 import { AuthError } from '../../src/errors';
 import { thrown } from '../helpers/thrown';
@@ -13,7 +13,7 @@ const KEY = hmacKey('k', 'a-secret-of-at-least-thirty-two-characters');
 /** A token-shaped string: distinct tokens differ in their last characters, as signatures do. */
 const tokenText = (length = 300) => `${'h'.repeat(length - 43)}.${randomBytes(32).toString('base64url')}`;
 
-function verified(subject: string): VerifiedIdentity {
+function verified(subject: string): AuthenticatedIdentity {
   return {
     authenticated: true,
     issuer: 'graphql-jwt-api',
@@ -31,7 +31,7 @@ function verified(subject: string): VerifiedIdentity {
   };
 }
 
-function offer(cache: VerifiedTokenCache, text: string, expiresAt = NOW + 900): VerifiedIdentity {
+function offer(cache: VerifiedTokenCache, text: string, expiresAt = NOW + 900): AuthenticatedIdentity {
   const token = verified(text.slice(-8));
   cache.remember({ text, token, expiresAt, key: KEY, keySource: undefined });
   return token;
