@@ -15,7 +15,16 @@ import { SENDS_IDS, type ServerName, startServer } from './processes';
  * ran 30-100% high in every trial, for longer on some runs than on others, and a block that holds a major
  * GC runs high too. No gc() between blocks: a forced full collection throws away V8's optimised
  * code, and the count never settles.
+ *
+ * V8's memory reducer is off in the counted servers (`--no-memory-reducer`, all of them alike). It decides
+ * by the wall clock when a process has gone quiet and then runs memory-reducing full collections; under
+ * valgrind a server runs a hundred times slower, so it looks quiet while it is under load, and more so the
+ * more servers share the cores. Those collections and what they discard cost the requests after them: (1)
+ * counted 324-334 thousand instructions on `me` with eight servers at once and 311-314 thousand with the
+ * reducer off, bare Apollo 297-300 and 294-296 (docs/performance.md). A server at full speed under load
+ * allocates too fast for the reducer to act.
  */
+const COUNTED_NODE_FLAGS = ['--no-memory-reducer'];
 
 const run = promisify(execFile);
 
@@ -86,6 +95,7 @@ async function countOne(
     wrapper: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${join(dir, 'out')}`],
     timeoutMs: 600_000,
     env: { BENCH_UNDER_VALGRIND: '1' },
+    nodeFlags: COUNTED_NODE_FLAGS,
   });
   const pid = String(server.child.pid);
   try {
@@ -128,8 +138,8 @@ async function countOne(
 
 /**
  * Counts the servers side by side, all at once. Each valgrind runs one thread at a time, so two fit on two
- * cores; the full run's nine share them, which raises every count by about 10% against pairs
- * (docs/performance.md): compare counts within one run.
+ * cores; the full run's nine share them, which still raises every count by a few percent (about 5% from four
+ * servers at once to eight, the eight with the memory reducer off: docs/performance.md): compare counts within one run.
  */
 export function countInstructions(
   servers: readonly ServerName[],

@@ -55,6 +55,8 @@ export interface StartOptions {
   readonly timeoutMs?: number;
   /** More environment for the server (the database the PostgreSQL variant uses). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Flags for node itself, before the server's script (V8 flags cannot go through NODE_OPTIONS). */
+  readonly nodeFlags?: readonly string[];
 }
 
 /**
@@ -62,7 +64,12 @@ export interface StartOptions {
  * pick their production code paths from NODE_ENV), and resolves once it prints its URL.
  */
 export function startServer(name: ServerName, options: StartOptions = {}): Promise<Running> {
-  const command = [process.execPath, '--expose-gc', join(__dirname, 'servers', `${name}.js`)];
+  const command = [
+    process.execPath,
+    '--expose-gc',
+    ...(options.nodeFlags ?? []),
+    join(__dirname, 'servers', `${name}.js`),
+  ];
   const prefix = options.wrapper ?? (PINNED ? ['taskset', '-c', '0'] : []);
   const [program, ...args] = [...prefix, ...command] as [string, ...string[]];
   const child = spawn(program, args, {
