@@ -138,8 +138,9 @@ async function countOne(
 
 /**
  * Counts the servers side by side, all at once. Each valgrind runs one thread at a time, so two fit on two
- * cores; the full run's nine share them, which still raises every count by a few percent (about 5% from four
- * servers at once to eight, the eight with the memory reducer off: docs/performance.md): compare counts within one run.
+ * cores; the full run's nine share them, which still raises every count by a few percent (about 5% from
+ * four servers at once to eight, the eight with the memory reducer off: docs/performance.md): compare
+ * counts within one run.
  */
 export function countInstructions(
   servers: readonly ServerName[],
