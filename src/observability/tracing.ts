@@ -31,7 +31,7 @@ import { applyMiddleware, type IMiddlewareFunction, type IMiddlewareTypeMap } fr
 import { type LogEvent } from 'kysely';
 import { type TracingConfig } from '../config/observability';
 import { AuthError } from '../errors';
-import { readsOnlyTheToken } from '../graphql/token-only';
+import { isTokenOnly, readsOnlyTheToken } from '../graphql/token-only';
 import { type RequestContext, type RequestTrace } from '../request-context';
 import { SwitchedContextManager } from './switched-context-manager';
 import { type Tracing } from './tracing-hooks';
@@ -198,7 +198,9 @@ class OpenTelemetryTracing implements Tracing {
    * Wraps every field that has a resolver or a permission rule: a recorded operation that may query the
    * database resolves its fields inside the request's context, so that onQuery finds the request. Each
    * field enters it itself, because graphql-js continues a field's children outside the promise its
-   * resolver returned. Plain properties (the object types' simple resolvers) are left alone.
+   * resolver returned. Plain properties (the object types' simple resolvers) are left alone, and so are the
+   * fields marked token-only: they query nothing, and `me`, most of the traffic, then pays no wrapper on the
+   * requests that are not recorded.
    */
   instrumentSchema(schema: GraphQLSchema): GraphQLSchema {
     const enter = (
@@ -215,7 +217,9 @@ class OpenTelemetryTracing implements Tracing {
     const wrapped: IMiddlewareTypeMap = {};
     for (const type of Object.values(schema.getTypeMap())) {
       if (!isObjectType(type) || type.name.startsWith('__')) continue;
-      const fields = Object.values(type.getFields()).filter((field) => field.resolve !== undefined);
+      const fields = Object.values(type.getFields()).filter(
+        (field) => field.resolve !== undefined && !isTokenOnly(field),
+      );
       if (fields.length > 0)
         // Typed as returning a promise, a middleware's value is passed on as it is: sync stays sync.
         wrapped[type.name] = Object.fromEntries(
