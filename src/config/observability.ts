@@ -40,6 +40,12 @@ export interface TracingConfig {
   readonly sampler: (typeof TRACES_SAMPLERS)[number];
   /** OTEL_TRACES_SAMPLER_ARG: the ratio of the traceidratio samplers, 0 to 1. */
   readonly samplerRatio: number;
+  /**
+   * OTEL_BSP_MAX_EXPORT_BATCH_SIZE: the spans waiting before a batch is sent without waiting for the timer.
+   * 128 here rather than the SDK's 512: spans waiting in the queue are live at each young-generation
+   * collection, which copies them, and under load 512 of them raised that cost by half (docs/performance.md).
+   */
+  readonly exportBatchSize: number;
 }
 
 export interface ObservabilityConfig {
@@ -79,9 +85,12 @@ const clientList = z.string().transform((value, ctx) => {
 /** Shorter tokens can be guessed; the same floor as an HS256 signing secret. */
 const MIN_METRICS_TOKEN_LENGTH = 32;
 
+/** The export batch this API uses unless OTEL_BSP_MAX_EXPORT_BATCH_SIZE says otherwise (TracingConfig). */
+export const DEFAULT_EXPORT_BATCH_SIZE = 128;
+
 /**
  * METRICS_PORT, METRICS_HOST, METRICS_TOKEN, METRICS_OPERATION_NAMES, METRICS_CLIENTS, OTEL_EXPORTER_OTLP_ENDPOINT,
- * OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG. Metrics are never public by default:
+ * OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG and OTEL_BSP_MAX_EXPORT_BATCH_SIZE. Metrics are never public by default:
  * without a port or a token they are off. The sampler variables are the standard ones, read here so that
  * a mistyped value stops the start instead of the SDK's falling back to sampling everything.
  */
@@ -118,6 +127,12 @@ export function readObservability(env: EnvReader, host: string): ObservabilityCo
       serviceName: env.read('OTEL_SERVICE_NAME', nonEmpty, PACKAGE_NAME),
       sampler: env.read('OTEL_TRACES_SAMPLER', z.enum(TRACES_SAMPLERS), 'parentbased_always_on'),
       samplerRatio: env.read('OTEL_TRACES_SAMPLER_ARG', z.coerce.number().min(0).max(1), 1),
+      // The SDK reads its other OTEL_BSP_* variables itself, and caps the batch at OTEL_BSP_MAX_QUEUE_SIZE.
+      exportBatchSize: env.read(
+        'OTEL_BSP_MAX_EXPORT_BATCH_SIZE',
+        z.coerce.number().int().min(1).max(65536),
+        DEFAULT_EXPORT_BATCH_SIZE,
+      ),
     },
   };
 }

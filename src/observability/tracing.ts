@@ -314,7 +314,9 @@ export function startTracing(config: TracingConfig, spanProcessors?: SpanProcess
     contextManager,
     sampler: sampling.sampler,
     spanProcessors: spanProcessors ?? [
-      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint}/v1/traces` })),
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${config.otlpEndpoint}/v1/traces` }), {
+        maxExportBatchSize: config.exportBatchSize,
+      }),
     ],
     // Only the spans above: request, token and query are what this API has to say.
     instrumentations: [],

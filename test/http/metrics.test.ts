@@ -296,6 +296,7 @@ describe('metrics configuration', () => {
     // The SDK would fall back to sampling every request; a mistyped sampler stops the start instead.
     [{ OTEL_TRACES_SAMPLER: 'parentbased_traceidration' }, /OTEL_TRACES_SAMPLER/],
     [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, /OTEL_TRACES_SAMPLER_ARG/],
+    [{ OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '0' }, /OTEL_BSP_MAX_EXPORT_BATCH_SIZE/],
     [{ PUBLIC_URL: 'not a url' }, /PUBLIC_URL/],
   ])('refuses %j at startup', async (env, problem) => {
     await expect(startTestServer({ env })).rejects.toThrow(problem);

@@ -15,6 +15,7 @@ import { PinnedExecution } from '../../src/server/pinned-execution';
 import { type Tracing } from '../../src/observability/tracing-hooks';
 import { ENGINES } from '../helpers/databases';
 import { DIST, freshEnv, startServerProcess } from '../helpers/process';
+import { until } from '../helpers/wait';
 import { execute, startTestServerOn, type TestServer } from '../helpers/server';
 
 const PASSWORD = 'correct horse battery';
@@ -27,9 +28,8 @@ let tracing: Tracing;
 
 beforeAll(() => {
   const config = { otlpEndpoint: 'http://127.0.0.1:4318', serviceName: 'graphql-jwt-api-test' };
-  tracing = startTracing({ ...config, sampler: 'parentbased_always_on', samplerRatio: 1 }, [
-    new SimpleSpanProcessor(exporter),
-  ]);
+  const sampling = { sampler: 'parentbased_always_on', samplerRatio: 1, exportBatchSize: 128 } as const;
+  tracing = startTracing({ ...config, ...sampling }, [new SimpleSpanProcessor(exporter)]);
 });
 afterAll(() => tracing.shutdown());
 
@@ -450,6 +450,38 @@ describe('OTEL_EXPORTER_OTLP_ENDPOINT, as a process', () => {
       expect(body.includes('query Hello')).toBe(true);
       expect(body.includes('api-under-test')).toBe(true);
       expect(body.includes(Buffer.from(TRACE_ID, 'hex'))).toBe(true);
+    } finally {
+      collector.close();
+    }
+  }, 30_000);
+
+  it('sends a batch once OTEL_BSP_MAX_EXPORT_BATCH_SIZE spans wait, without waiting for the timer', async () => {
+    const { received, port, collector } = await startCollector();
+    try {
+      const server = await startServerProcess(
+        freshEnv({
+          OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}/`,
+          OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2',
+          // The timer alone would send nothing within the test.
+          OTEL_BSP_SCHEDULE_DELAY: '600000',
+        }),
+      );
+      for (const name of ['One', 'Two', 'Three', 'Four']) {
+        const response = await fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: `query ${name} { __typename }` }),
+        });
+        expect(response.status).toBe(200);
+      }
+      // Four requests, a span each: two batches of two, before any timer or shutdown.
+      await until(() => received.length >= 2, 10_000);
+      expect(received.length).toBe(2);
+      const [first, second] = received.map((request) => request.body);
+      expect([first!.includes('query One'), first!.includes('query Two')]).toEqual([true, true]);
+      expect([second!.includes('query Three'), second!.includes('query Four')]).toEqual([true, true]);
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
     } finally {
       collector.close();
     }

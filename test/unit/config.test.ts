@@ -98,6 +98,7 @@ describe('parseConfig', () => {
           serviceName: 'graphql-jwt-api',
           sampler: 'parentbased_always_on',
           samplerRatio: 1,
+          exportBatchSize: 128,
         },
       },
       graphos: { usageReporting: undefined },
