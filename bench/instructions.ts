@@ -18,13 +18,33 @@ import { SENDS_IDS, type ServerName, startServer } from './processes';
  *
  * V8's memory reducer is off in the counted servers (`--no-memory-reducer`, all of them alike). It decides
  * by the wall clock when a process has gone quiet and then runs memory-reducing full collections; under
- * valgrind a server runs a hundred times slower, so it looks quiet while it is under load, and more so the
- * more servers share the cores. Those collections and what they discard cost the requests after them: (1)
+ * valgrind a server runs a hundred times slower or more, so it looks quiet while it is under load, and more
+ * so the more servers share the cores. Those collections and what they discard cost the requests after them: (1)
  * counted 324-334 thousand instructions on `me` with eight servers at once and 311-314 thousand with the
  * reducer off, bare Apollo 297-300 and 294-296 (docs/performance.md). A server at full speed under load
  * allocates too fast for the reducer to act.
  */
 const COUNTED_NODE_FLAGS = ['--no-memory-reducer'];
+
+/**
+ * How many times slower a server answers under valgrind than at full speed: about 150 with four servers
+ * counted at once, 250 with the full run's nine (5 550 requests a second against about 20).
+ */
+const VALGRIND_SLOWDOWN = 200;
+
+/*
+ * Work a server batches by the wall clock is batched as it would be at full speed: OpenTelemetry's span
+ * exporter sends a batch every 5 s or as soon as 128 spans wait, and under valgrind 5 s hold a
+ * two-hundredth of the requests. Sampling 1%, it exported about every hundred requests there, a batch of
+ * one span, where at full speed a batch of 128 goes out about every 13 000 requests; the HTTP request and
+ * encoding of each batch (about a million instructions) then counted ten thousand a request, 3% of `me`
+ * (docs/performance.md). Its timer is lengthened by the slowdown, as an operator would set it
+ * (OTEL_BSP_SCHEDULE_DELAY), in every counted server alike; a full batch is still sent at once.
+ */
+const COUNTED_ENV = {
+  BENCH_UNDER_VALGRIND: '1',
+  OTEL_BSP_SCHEDULE_DELAY: String(5_000 * VALGRIND_SLOWDOWN),
+};
 
 const run = promisify(execFile);
 
@@ -94,7 +114,7 @@ async function countOne(
   const server = await startServer(name, {
     wrapper: ['valgrind', '--tool=callgrind', `--callgrind-out-file=${join(dir, 'out')}`],
     timeoutMs: 600_000,
-    env: { BENCH_UNDER_VALGRIND: '1' },
+    env: COUNTED_ENV,
     nodeFlags: COUNTED_NODE_FLAGS,
   });
   const pid = String(server.child.pid);

@@ -35,6 +35,12 @@ export interface Report {
     readonly meMetrics?: PairedRatio;
     readonly meTraced?: PairedRatio;
     readonly meTracedRatio?: PairedRatio;
+    /**
+     * (1t)/(1m) and (1t1%)/(1m): tracing on against off, metrics on in both, what the tracing targets are
+     * about. Absent in reports made before they were reported apart.
+     */
+    readonly meTracing?: PairedRatio;
+    readonly meTracingRatio?: PairedRatio;
     readonly meTrusted?: PairedRatio;
     readonly meGraphOS?: PairedRatio;
     readonly meGraphOSSampled?: PairedRatio;
@@ -109,6 +115,12 @@ function instructionLines(counts: readonly InstructionCount[]): string[] {
       `(1d)/(1) in instructions on me, a trusted document id against the text: ${fixed(trusted.perRequest / api.perRequest)} ` +
         `(${trusted.perRequest} against ${api.perRequest}).`,
     );
+  if (metered && traced)
+    lines.push(
+      '',
+      `(1t)/(1m) in instructions on me, tracing on (every request sampled) against off, metrics on in both: ${fixed(traced.perRequest / metered.perRequest)} ` +
+        `(${traced.perRequest} against ${metered.perRequest}).`,
+    );
   if (api && traced)
     lines.push(
       '',
@@ -130,6 +142,12 @@ function instructionLines(counts: readonly InstructionCount[]): string[] {
         `(${reportingSampled.perRequest} against ${api.perRequest}).`,
     );
   const sampled = of('api-traced-ratio');
+  if (metered && sampled)
+    lines.push(
+      '',
+      `(1t1%)/(1m) in instructions on me, tracing on sampling 1% against off, metrics on in both: ${fixed(sampled.perRequest / metered.perRequest)} ` +
+        `(${sampled.perRequest} against ${metered.perRequest}).`,
+    );
   if (api && sampled)
     lines.push(
       '',
@@ -177,6 +195,8 @@ export function markdown(report: Report): string {
     [ratios.meMetrics, '(1m)/(1) on me, metrics on against off'],
     [ratios.meTraced, '(1t)/(1) on me, metrics and tracing on (every request sampled) against both off'],
     [ratios.meTracedRatio, '(1t1%)/(1) on me, metrics and tracing on sampling 1% against both off'],
+    [ratios.meTracing, '(1t)/(1m) on me, tracing on (every request sampled) against off, metrics on in both'],
+    [ratios.meTracingRatio, '(1t1%)/(1m) on me, tracing on sampling 1% against off, metrics on in both'],
     [ratios.meTrusted, '(1d)/(1) on me, a trusted document id against the text'],
     [ratios.meGraphOS, '(1g)/(1) on me, GraphOS usage reporting on against off'],
     [ratios.meGraphOSSampled, '(1g1%)/(1) on me, usage reporting timing 1% of operations by field'],

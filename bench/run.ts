@@ -228,6 +228,8 @@ async function main(): Promise<void> {
       meMetrics: pairedRatio(samples, 'me', 'api-metrics', 'api'),
       meTraced: pairedRatio(samples, 'me', 'api-traced', 'api'),
       meTracedRatio: pairedRatio(samples, 'me', 'api-traced-ratio', 'api'),
+      meTracing: pairedRatio(samples, 'me', 'api-traced', 'api-metrics'),
+      meTracingRatio: pairedRatio(samples, 'me', 'api-traced-ratio', 'api-metrics'),
       meTrusted: pairedRatio(samples, 'me', 'api-trusted', 'api'),
       meGraphOS: pairedRatio(samples, 'me', 'api-graphos', 'api'),
       meGraphOSSampled: pairedRatio(samples, 'me', 'api-graphos-sampled', 'api'),
