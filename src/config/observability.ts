@@ -90,9 +90,10 @@ export const DEFAULT_EXPORT_BATCH_SIZE = 128;
 
 /**
  * METRICS_PORT, METRICS_HOST, METRICS_TOKEN, METRICS_OPERATION_NAMES, METRICS_CLIENTS, OTEL_EXPORTER_OTLP_ENDPOINT,
- * OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG and OTEL_BSP_MAX_EXPORT_BATCH_SIZE. Metrics are never public by default:
- * without a port or a token they are off. The sampler variables are the standard ones, read here so that
- * a mistyped value stops the start instead of the SDK's falling back to sampling everything.
+ * OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG and OTEL_BSP_MAX_EXPORT_BATCH_SIZE. Metrics
+ * are never public by default: without a port or a token they are off. The sampler variables are the
+ * standard ones, read here so that a mistyped value stops the start instead of the SDK's falling back to
+ * sampling everything.
  */
 export function readObservability(env: EnvReader, host: string): ObservabilityConfig {
   const port = env.read<number | undefined>(
