@@ -19,10 +19,10 @@ import { SENDS_IDS, type ServerName, startServer } from './processes';
  * V8's memory reducer is off in the counted servers (`--no-memory-reducer`, all of them alike). It decides
  * by the wall clock when a process has gone quiet and then runs memory-reducing full collections; under
  * valgrind a server runs a hundred times slower or more, so it looks quiet while it is under load, and more
- * so the more servers share the cores. Those collections and what they discard cost the requests after them: (1)
- * counted 324-334 thousand instructions on `me` with eight servers at once and 311-314 thousand with the
- * reducer off, bare Apollo 297-300 and 294-296 (docs/performance.md). A server at full speed under load
- * allocates too fast for the reducer to act.
+ * so the more servers share the cores. Those collections and what they discard cost the requests after
+ * them: (1) counted 324-334 thousand instructions on `me` with eight servers at once and 311-314 thousand
+ * with the reducer off, bare Apollo 297-300 and 294-296 (docs/performance.md). A server at full speed
+ * under load allocates too fast for the reducer to act.
  */
 const COUNTED_NODE_FLAGS = ['--no-memory-reducer'];
 

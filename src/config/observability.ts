@@ -86,7 +86,7 @@ const clientList = z.string().transform((value, ctx) => {
 const MIN_METRICS_TOKEN_LENGTH = 32;
 
 /** The export batch this API uses unless OTEL_BSP_MAX_EXPORT_BATCH_SIZE says otherwise (TracingConfig). */
-export const DEFAULT_EXPORT_BATCH_SIZE = 128;
+const DEFAULT_EXPORT_BATCH_SIZE = 128;
 
 /**
  * METRICS_PORT, METRICS_HOST, METRICS_TOKEN, METRICS_OPERATION_NAMES, METRICS_CLIENTS, OTEL_EXPORTER_OTLP_ENDPOINT,
